@@ -1,0 +1,270 @@
+"""Settings for Side by Side: one module, driven by the environment.
+
+``SIDEBYSIDE_ENV`` (production, development or test; production when unset)
+chooses safe defaults; every individual setting can still be set from the
+environment. In production a missing or malformed setting stops the process
+with a message naming it. See ``docs/deploy.md`` for the full list.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from config.env import env_bool, env_choice, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+ENVIRONMENT = env_choice("SIDEBYSIDE_ENV", "production", ("production", "development", "test"))
+PRODUCTION = ENVIRONMENT == "production"
+TESTING = ENVIRONMENT == "test"
+
+DEBUG = env_bool("DEBUG", ENVIRONMENT == "development")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must not be true when SIDEBYSIDE_ENV is production.")
+
+if PRODUCTION:
+    SECRET_KEY = env_str("SECRET_KEY", required=True)
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long and random.")
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names this service answers to.")
+else:
+    SECRET_KEY = env_str("SECRET_KEY", "insecure-key-for-development-and-tests-only-" + "x" * 20)
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+
+# The public address of the service, used in links sent by text message or email.
+SITE_URL = env_str("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be set to the https:// address of the service.")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.forms",
+    "django_tasks_db",
+    "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "rules.apps.AutodiscoverRulesConfig",
+    "sidebyside.core",
+    "sidebyside.accounts",
+    "sidebyside.hubs",
+    "sidebyside.gatherings",
+    "sidebyside.dashboards",
+    "sidebyside.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sidebyside.core.middleware.RequestLogMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "sidebyside.core.middleware.PrivateCacheMiddleware",
+    "sidebyside.core.middleware.AccessDeniedMiddleware",
+    # django-axes must come last.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sidebyside.core.context_processors.service",
+                "sidebyside.dashboards.context_processors.navigation",
+            ],
+            "builtins": ["sidebyside.core.templatetags.govuk"],
+        },
+    }
+]
+# GOV.UK Design System markup for every form, rendered once (see templates/django/forms/).
+FORM_RENDERER = "sidebyside.core.forms.GovukFormRenderer"
+
+# --- Database -----------------------------------------------------------------
+_default_db = "sqlite:///" + str(BASE_DIR / "var" / "sidebyside.sqlite3")
+DATABASE_URL = env_str("DATABASE_URL", _default_db)
+_db = dj_database_url.parse(DATABASE_URL)
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+        ),
+    }
+    _db["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600, minimum=0)
+    # A file, not memory, so that a real worker process in the tests can share it.
+    _db["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    if env_bool("DATABASE_POOL", not TESTING):
+        _db["OPTIONS"] = {"pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_SIZE", 8, minimum=1)}}
+        _db["CONN_MAX_AGE"] = 0
+    else:
+        _db["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+else:
+    raise ImproperlyConfigured("DATABASE_URL must point at SQLite or PostgreSQL.")
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background work ------------------------------------------------------------
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[
+            env_choice("TASKS_BACKEND", "immediate" if TESTING else "database", tuple(_TASK_BACKENDS))
+        ]
+    }
+}
+# How long without a heartbeat before /health/ reports the worker as down.
+WORKER_HEARTBEAT_STALE_AFTER = timedelta(seconds=env_int("WORKER_HEARTBEAT_STALE_SECONDS", 90, minimum=10))
+
+# --- Accounts and sign-in -------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "sidebyside.accounts.backends.EmailBackend",
+    "sesame.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "dashboards:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Magic links for members: single use, short-lived, invalidated by "sign out everywhere".
+SESAME_MAX_AGE = env_int("SIGN_IN_LINK_MAX_AGE_SECONDS", 60 * 60 * 24, minimum=60)
+SESAME_ONE_TIME = True
+SESAME_TOKEN_NAME = "token"  # noqa: S105 - the name of a query parameter
+SESAME_INVALIDATE_ON_PASSWORD_CHANGE = True
+
+# Two-step verification for staff.
+OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "Side by Side")
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Sign-in throttling: lock a username from one address, never a whole venue's shared address.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sidebyside.accounts.views.locked_out"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+SESSION_COOKIE_AGE = env_int("SESSION_AGE_SECONDS", 60 * 60 * 12, minimum=300)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "sidebyside.core.views.csrf_failure"
+
+# --- Security headers -------------------------------------------------------------
+HTTPS = env_bool("HTTPS", PRODUCTION)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 60 * 60 * 24 * 365 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+
+# --- Pages, static files, time ------------------------------------------------------
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("STATIC_MANIFEST", PRODUCTION)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", PRODUCTION)
+
+SERVICE_NAME = "Side by Side"
+SERVICE_PHASE = env_str("SERVICE_PHASE", "Beta")
+SERVICE_CONTACT_EMAIL = env_str("SERVICE_CONTACT_EMAIL", "" if PRODUCTION else "coproduction@example.org")
+if PRODUCTION and not SERVICE_CONTACT_EMAIL:
+    raise ImproperlyConfigured("SERVICE_CONTACT_EMAIL must be set: pages tell people how to reach you.")
+
+# --- Logging: structured, and never personal data ---------------------------------------
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "sidebyside.core.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's request logger repeats what RequestLogMiddleware records, with the raw path.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+        "axes": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from sidebyside.accounts.models import User
+
+
+class EmailBackend(ModelBackend):
+    """Password sign-in by email address, case-insensitive."""
+
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if not username or not password:
+            return None
+        try:
+            user = User.objects.get(email__iexact=username.strip())
+        except User.DoesNotExist:
+            User().set_password(password)  # same work either way: no timing hint that the email exists
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

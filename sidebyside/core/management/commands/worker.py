@@ -1,0 +1,51 @@
+"""Run the background worker, with a heartbeat that /health/ reads.
+
+A thin wrapper around django-tasks-db's ``db_worker``: same options, plus a
+thread that records every ``--heartbeat`` seconds that this worker is alive.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.core.management.base import CommandParser
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+from sidebyside.core.models import WorkerHeartbeat
+
+
+def beat(worker_id: str) -> None:
+    WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults={"last_seen": timezone.now()})
+
+
+class Command(DbWorkerCommand):
+    help = "Run the background worker (django-tasks-db) with a heartbeat."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument("--heartbeat", type=float, default=15.0, help="seconds between heartbeats")
+
+    def handle(self, *args: Any, heartbeat: float, worker_id: str, **options: Any) -> None:
+        stop = threading.Event()
+
+        def loop() -> None:
+            try:
+                while not stop.is_set():
+                    close_old_connections()
+                    beat(worker_id)
+                    stop.wait(heartbeat)
+            finally:
+                WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+                connection.close()
+
+        beat(worker_id)
+        thread = threading.Thread(target=loop, name="heartbeat", daemon=True)
+        thread.start()
+        try:
+            super().handle(*args, worker_id=worker_id, **options)
+        finally:
+            stop.set()
+            thread.join(timeout=5)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from sidebyside.hubs.models import Hub, Programme
+from sidebyside.hubs.roles import roles_of
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Service navigation entries for the signed-in user, from their roles."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def items() -> list[NavItem]:
+        roles = roles_of(user)
+        path = request.path
+        entries: list[tuple[str, str]] = []
+        programme_ids = sorted(roles.programme_ids())
+        programme = Programme.objects.filter(pk__in=programme_ids).order_by("pk").first()
+        if programme is not None and user.has_perm("hubs.view_programme", programme):
+            entries.append(("Dashboard", reverse("dashboards:programme", args=[programme.pk])))
+            entries.append(("Organisations", reverse("hubs:organisation_list", args=[programme.pk])))
+        else:
+            hub_ids = sorted(roles.hub_roles)
+            for hub in Hub.objects.filter(pk__in=hub_ids, archived_at__isnull=True).order_by("name")[:3]:
+                entries.append((hub.name, reverse("dashboards:hub", args=[hub.pk])))
+        entries.append(("Your account", reverse("accounts:account")))
+        # The entry whose address is the longest start of this page's is the current one.
+        matching = [url for _, url in entries if path.startswith(url)]
+        current = max(matching, key=len) if matching else None
+        return [NavItem(label, url, url == current) for label, url in entries]
+
+    # Lazy: pages that never render the navigation (JSON, redirects) run no query.
+    return {"navigation": SimpleLazyObject(items)}

@@ -1,0 +1,92 @@
+"""Reads for the dashboard and hub pages. Each is a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sidebyside.accounts.models import User
+from sidebyside.gatherings.selectors import sessions_held_by_hub
+from sidebyside.hubs.models import Hub, Membership, Programme
+
+
+@dataclass
+class HubFigures:
+    hub: Hub
+    sessions_held: int = 0
+    by_experience: int = 0
+    by_profession: int = 0
+    people: int = 0
+    areas_of_work: list[str] = field(default_factory=list)
+
+
+def _count(people: dict[int, str]) -> tuple[int, int, int]:
+    """(experts by experience, experts by profession, everyone); "both" counts in both columns."""
+    experience = sum(1 for e in people.values() if e in (User.Expertise.EXPERIENCE, User.Expertise.BOTH))
+    profession = sum(1 for e in people.values() if e in (User.Expertise.PROFESSION, User.Expertise.BOTH))
+    return experience, profession, len(people)
+
+
+def people_by_expertise(
+    hub_ids: Iterable[int],
+) -> tuple[dict[int, tuple[int, int, int]], tuple[int, int, int]]:
+    """People taking part, per hub and across all the hubs given (each person once). One query."""
+    rows = (
+        Membership.objects.filter(hub_id__in=list(hub_ids), ended_at__isnull=True, user__is_active=True)
+        .values_list("hub_id", "user_id", "user__expertise")
+        .distinct()
+    )
+    per_hub: dict[int, dict[int, str]] = defaultdict(dict)
+    everyone: dict[int, str] = {}
+    for hub_id, user_id, expertise in rows:
+        per_hub[hub_id][user_id] = expertise
+        everyone[user_id] = expertise
+    return {hub_id: _count(people) for hub_id, people in per_hub.items()}, _count(everyone)
+
+
+def hub_figures(hubs: list[Hub]) -> tuple[list[HubFigures], tuple[int, int, int]]:
+    ids = [hub.pk for hub in hubs]
+    sessions = sessions_held_by_hub(ids)
+    people, overall = people_by_expertise(ids)
+    figures = []
+    for hub in hubs:
+        experience, profession, total = people.get(hub.pk, (0, 0, 0))
+        figures.append(
+            HubFigures(
+                hub=hub,
+                sessions_held=sessions.get(hub.pk, 0),
+                by_experience=experience,
+                by_profession=profession,
+                people=total,
+                areas_of_work=hub.areas_of_work_list,
+            )
+        )
+    return figures, overall
+
+
+_STAGE_ORDER = {stage: index for index, stage in enumerate(reversed(Hub.Stage.values))}
+
+
+def programme_overview(programme: Programme) -> dict[str, object]:
+    hubs = sorted(
+        Hub.objects.filter(programme=programme, archived_at__isnull=True),
+        key=lambda h: (_STAGE_ORDER.get(h.stage, 99), h.started_on or programme.created_at.date(), h.name),
+    )
+    figures, (experience, profession, people) = hub_figures(hubs)
+    archived = list(Hub.objects.filter(programme=programme, archived_at__isnull=False).order_by("name"))
+    return {
+        "figures": figures,
+        "archived_hubs": archived,
+        "totals": {
+            "hubs": len(figures),
+            "sessions_held": sum(f.sessions_held for f in figures),
+            "areas_of_work": sum(len(f.areas_of_work) for f in figures),
+            "people": people,
+            "by_experience": experience,
+            "by_profession": profession,
+        },
+        "stage_counts": [
+            (label, sum(1 for f in figures if f.hub.stage == value)) for value, label in Hub.Stage.choices
+        ],
+    }

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from sidebyside.dashboards import selectors
+from sidebyside.gatherings.selectors import recent_for_hub, upcoming_for_hub
+from sidebyside.hubs.access import get_hub_for, get_programme_for
+from sidebyside.hubs.models import Hub, Programme
+from sidebyside.hubs.roles import roles_of
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to where they start: the dashboard, their hub, or the sign-in choices."""
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "dashboards/start.html")
+    roles = roles_of(user)
+    for programme in Programme.objects.filter(pk__in=roles.programme_ids()).order_by("pk"):
+        if user.has_perm("hubs.view_programme", programme):
+            return redirect("dashboards:programme", programme_id=programme.pk)
+    hubs = list(Hub.objects.filter(pk__in=roles.hub_roles.keys(), archived_at__isnull=True).order_by("name"))
+    if len(hubs) == 1:
+        return redirect("dashboards:hub", hub_id=hubs[0].pk)
+    return render(request, "dashboards/my_hubs.html", {"hubs": hubs})
+
+
+@login_required
+def programme(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = get_programme_for(request.user, programme_id)
+    context = selectors.programme_overview(programme)
+    context.update(
+        programme=programme,
+        can_change=request.user.has_perm("hubs.change_programme", programme),
+        can_add_hub=request.user.has_perm("hubs.add_hub", programme),
+    )
+    return render(request, "dashboards/programme.html", context)
+
+
+@login_required
+def hub(request: HttpRequest, hub_id: int) -> HttpResponse:
+    hub = get_hub_for(request.user, hub_id)
+    figures, _ = selectors.hub_figures([hub])
+    user = request.user
+    return render(
+        request,
+        "dashboards/hub.html",
+        {
+            "hub": hub,
+            "figures": figures[0],
+            "upcoming": upcoming_for_hub(hub.pk),
+            "recent": recent_for_hub(hub.pk),
+            "can_change": user.has_perm("hubs.change_hub", hub),
+            "can_archive": user.has_perm("hubs.archive_hub", hub),
+            "can_see_people": user.has_perm("hubs.view_hub_people", hub),
+            "can_see_programme": user.has_perm("hubs.view_programme", hub.programme),
+        },
+    )

@@ -1,0 +1,146 @@
+"""Build the demo programme. Deterministic and safe to run again: it updates in place."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from sidebyside.accounts.models import User
+from sidebyside.demo import data
+from sidebyside.gatherings.models import Gathering
+from sidebyside.hubs.models import Hub, Membership, Organisation, Programme
+
+LONDON = ZoneInfo("Europe/London")
+# Demo history runs up to this date, and two sessions are planned after it.
+HISTORY_ENDS = datetime.date(2026, 11, 1)
+
+
+def _user(email: str, full_name: str, expertise: str) -> User:
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": full_name, "expertise": expertise}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    elif (user.full_name, user.expertise) != (full_name, expertise):
+        user.full_name, user.expertise = full_name, expertise
+        user.save(update_fields=["full_name", "expertise"])
+    return user
+
+
+def _member(
+    programme: Programme, hub: Hub | None, user: User, role: str, org: Organisation | None = None
+) -> None:
+    Membership.objects.update_or_create(
+        user=user, programme=programme, hub=hub, role=role, ended_at=None, defaults={"organisation": org}
+    )
+
+
+def _month_steps(start: datetime.date, every: int, until: datetime.date) -> list[datetime.date]:
+    dates = []
+    year, month = start.year, start.month
+    while True:
+        day = min(start.day, 28)
+        current = datetime.date(year, month, day)
+        if current > until:
+            return dates
+        dates.append(current)
+        month += every
+        year += (month - 1) // 12
+        month = (month - 1) % 12 + 1
+
+
+class Command(BaseCommand):
+    help = "Load the demo co-production programme (five hubs, fictional people, history)."
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        rng = random.Random(2018)  # noqa: S311 - demo names, not security
+        programme, _ = Programme.objects.update_or_create(
+            name=data.PROGRAMME["name"], defaults={k: v for k, v in data.PROGRAMME.items() if k != "name"}
+        )
+        organisations = {}
+        for name, kind, website in data.ORGANISATIONS:
+            organisations[name], _ = Organisation.objects.update_or_create(
+                programme=programme, name=name, defaults={"kind": kind, "website": website}
+            )
+        council = organisations["Cambridgeshire County Council"]
+        manager = _user(**data.MANAGER)
+        _member(programme, None, manager, Membership.Role.PROGRAMME_ADMIN, council)
+        leader = _user(**data.LEADER)
+        _member(programme, None, leader, Membership.Role.LEADER, council)
+
+        names = [(f, la) for f in data.FIRST_NAMES for la in data.LAST_NAMES]
+        rng.shuffle(names)
+        professional_orgs = [o for o in organisations.values() if o.kind != "peer_led"]
+        person_index = 0
+        for spec in data.HUBS:
+            hub, _ = Hub.objects.update_or_create(
+                programme=programme,
+                name=spec["name"],
+                defaults={
+                    "locality": spec["locality"],
+                    "stage": spec["stage"],
+                    "started_on": spec["started_on"],
+                    "usual_format": spec["usual_format"],
+                    "description": spec["description"],
+                    "areas_of_work": "\n".join(spec["areas_of_work"]),
+                    "archived_at": None,
+                },
+            )
+            slug = spec["name"].lower().replace(" & ", "-").replace(" ", "-")
+            coordinator = _user(
+                f"coordinator.{slug}@example.org", self._name(names, person_index), "profession"
+            )
+            person_index += 1
+            _member(programme, hub, coordinator, Membership.Role.COORDINATOR, council)
+            experience, profession = spec["people"]
+            for i in range(experience + profession):
+                expertise = "experience" if i < experience else "profession"
+                if i == 0 and experience:
+                    expertise = "both"  # a peer mentor: lived experience, now working in services
+                user = _user(f"{slug}.{i + 1}@example.org", self._name(names, person_index), expertise)
+                person_index += 1
+                role = Membership.Role.FACILITATOR if i == 0 and experience else Membership.Role.MEMBER
+                org = None
+                if expertise == "profession":
+                    org = professional_orgs[i % len(professional_orgs)]
+                elif expertise == "both":
+                    org = organisations["Open Door Peer Network"]
+                _member(programme, hub, user, role, org)
+            self._gatherings(hub, spec)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo programme ready: {programme.name}, {len(data.HUBS)} hubs.")
+        )
+
+    @staticmethod
+    def _name(names: list[tuple[str, str]], index: int) -> str:
+        first, last = names[index % len(names)]
+        return f"{first} {last}"
+
+    @staticmethod
+    def _gatherings(hub: Hub, spec: dict[str, Any]) -> None:
+        plan = spec["gatherings"]
+        if not plan or not spec["started_on"]:
+            return
+        dates = _month_steps(spec["started_on"], plan["every_months"], HISTORY_ENDS)
+        last = dates[-1]
+        # Two sessions planned ahead of the demo's "today".
+        dates += _month_steps(last, plan["every_months"], datetime.date(2100, 1, 1))[1:3]
+        for day in dates:
+            starts = datetime.datetime.combine(day, datetime.time(10, 30), tzinfo=LONDON)
+            Gathering.objects.get_or_create(
+                hub=hub,
+                starts_at=starts,
+                defaults={
+                    "kind": plan["kind"],
+                    "title": f"{plan['title']}, {day:%B %Y}",
+                    "ends_at": starts + datetime.timedelta(hours=2),
+                    "venue": plan["venue"],
+                },
+            )
