@@ -11,7 +11,7 @@ from sidebyside.accounts.models import User
 class EmailBackend(ModelBackend):
     """Password sign-in by email address, case-insensitive."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

@@ -63,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Changing this ends every signed-in session of the user ("sign out everywhere").
     security_stamp = models.CharField(max_length=32, default=new_security_stamp, editable=False)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -87,6 +87,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         # stamp so that rotating it signs the user out on every device.
         return super().get_session_auth_hash() + self.security_stamp
 
-    def get_session_auth_fallback_hash(self):  # type: ignore[no-untyped-def]
+    def get_session_auth_fallback_hash(self):
         for fallback in super().get_session_auth_fallback_hash():
             yield fallback + self.security_stamp

@@ -16,12 +16,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from sesame.utils import get_user as sesame_get_user
+from sesame.backends import ModelBackend as SesameBackend
 
 from sidebyside.accounts import services
 from sidebyside.accounts.forms import CodeForm, SignInForm
 from sidebyside.accounts.models import User
 from sidebyside.core.audit import audit
+
+_LINK_BACKEND = SesameBackend()
+_LINK_SESSION_KEY = "sign_in_link_token"
 
 
 def _safe_next(request: HttpRequest, default: str = "dashboards:home") -> str:
@@ -65,26 +68,36 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
 def sign_in_link(request: HttpRequest) -> HttpResponse:
     """Where a sign-in link lands.
 
-    The link is checked on GET but only used up on POST, so that a phone or mail
-    scanner that opens links in advance does not spend it.
+    The link is checked on arrival, then its token moves into the session and the
+    browser is sent to the same page without it, so the token leaves the address
+    bar, the history and any Referer header. It is only used up when the person
+    presses the button, so a phone or mail scanner that opens links in advance
+    does not spend it.
     """
-    token = request.POST.get("token") if request.method == "POST" else request.GET.get("token")
-    user = None
-    if token:
-        user = sesame_get_user(token, update_last_login=request.method == "POST")
+    if request.method == "GET" and "token" in request.GET:
+        token = request.GET["token"]
+        if _LINK_BACKEND.authenticate(request, sesame=token) is None:
+            request.session.pop(_LINK_SESSION_KEY, None)
+            response = render(request, "accounts/link_invalid.html", status=400)
+        else:
+            request.session[_LINK_SESSION_KEY] = token
+            response = redirect("accounts:sign_in_link")
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    stored: str | None = request.session.get(_LINK_SESSION_KEY)
+    # The token backend is asked directly: a signed token cannot be guessed, so it needs no
+    # throttling, and going through django-axes would lock a venue out after a few old links.
+    user = _LINK_BACKEND.authenticate(request, sesame=stored) if stored else None
     if user is None:
-        response = render(request, "accounts/link_invalid.html", status=400 if token else 200)
-    elif request.method == "POST":
-        if request.user.is_authenticated and request.user.pk != user.pk:
-            logout(request)
-        login(request, user, backend="sesame.backends.ModelBackend")
-        audit(actor=user, action="user.signed_in", obj=user, method="link")
-        return redirect("dashboards:home")
-    else:
-        response = render(request, "accounts/link_confirm.html", {"token": token})
-    # The token sits in this page's address: never pass it on in a Referer header.
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+        request.session.pop(_LINK_SESSION_KEY, None)
+        return render(request, "accounts/link_invalid.html", status=400 if request.method == "POST" else 200)
+    if request.method == "GET":
+        return render(request, "accounts/link_confirm.html")
+    # Signing in moves last_login, which is what makes the link single-use.
+    login(request, user, backend="sesame.backends.ModelBackend")
+    audit(actor=user, action="user.signed_in", obj=user, method="link")
+    return redirect("dashboards:home")
 
 
 @login_required
@@ -109,6 +122,10 @@ def two_step(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("code", "Too many wrong codes. Wait a few seconds, then enter the newest code")
+            return _two_step_page(request, form, device, setting_up, next_url)
         ok = (
             services.totp_device_confirm(user=user, device=device, code=code)
             if setting_up
@@ -122,6 +139,12 @@ def two_step(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Two-step verification is set up")
             return HttpResponseRedirect(next_url)
         form.add_error("code", "The code is not right. Check the time on your phone is correct and try again")
+    return _two_step_page(request, form, device, setting_up, next_url)
+
+
+def _two_step_page(
+    request: HttpRequest, form: CodeForm, device: TOTPDevice, setting_up: bool, next_url: str
+) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "setting_up": setting_up, "next": next_url}
     if setting_up:
         context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(

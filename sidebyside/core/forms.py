@@ -95,7 +95,7 @@ class GovukDateWidget(forms.MultiWidget):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         self.has_error = False
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "2"}),
             "month": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "2"}),
             "year": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4"}),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 PROGRAMME = {
     "name": "Cambridgeshire & Peterborough Co-production",
@@ -30,7 +31,7 @@ ORGANISATIONS = [
 
 # name, locality, stage, started_on, usual format, description, areas of work,
 # (experts by experience, experts by profession), gatherings plan
-HUBS = [
+HUBS: list[dict[str, Any]] = [
     {
         "name": "Cambridge & South",
         "locality": "Cambridge and South Cambridgeshire",

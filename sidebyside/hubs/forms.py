@@ -49,11 +49,9 @@ class HubForm(GovukModelForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["class"] += " govuk-!-width-two-thirds"
         self.fields["locality"].widget.attrs["class"] += " govuk-!-width-two-thirds"
-        for name in ("stage", "usual_format"):
-            # A radio group has no blank choice.
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = [c for c in field.choices if c[0] != ""]
+        # Radio groups have no blank choice.
+        self.fields["stage"].choices = Hub.Stage.choices  # type: ignore[attr-defined]
+        self.fields["usual_format"].choices = Hub.Format.choices  # type: ignore[attr-defined]
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
@@ -69,13 +67,13 @@ class HubForm(GovukModelForm):
         stage = cleaned.get("stage")
         has_started = stage in (Hub.Stage.STARTED, Hub.Stage.ESTABLISHED)
         if has_started and not cleaned.get("started_on") and "started_on" not in self.errors:
-            self.add_error("started_on", "Enter the date the hub started, as it has started")
+            self.add_error("started_on", "Enter the date the hub started")
         return cleaned
 
     def _post_clean(self) -> None:
         # The programme is not a form field: set it so model validation sees it.
         self.instance.programme = self.programme
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
 
 
 class OrganisationForm(GovukModelForm):
@@ -93,9 +91,7 @@ class OrganisationForm(GovukModelForm):
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         self.programme = programme
         super().__init__(*args, **kwargs)
-        kind = self.fields["kind"]
-        assert isinstance(kind, forms.ChoiceField)
-        kind.choices = [c for c in kind.choices if c[0] != ""]
+        self.fields["kind"].choices = Organisation.Kind.choices  # type: ignore[attr-defined]
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
@@ -108,7 +104,7 @@ class OrganisationForm(GovukModelForm):
 
     def _post_clean(self) -> None:
         self.instance.programme = self.programme
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
 
 
 class OrganisationSearchForm(forms.Form):

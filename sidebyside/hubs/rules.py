@@ -24,7 +24,7 @@ def _programme_id(obj: Any) -> int | None:
     return None
 
 
-def _programme_role(*wanted: str):  # type: ignore[no-untyped-def]
+def _programme_role(*wanted: str):
     @rules.predicate
     def predicate(user: Any, obj: Any) -> bool:
         programme_id = _programme_id(obj)
@@ -35,7 +35,7 @@ def _programme_role(*wanted: str):  # type: ignore[no-untyped-def]
     return predicate
 
 
-def _hub_role(*wanted: str):  # type: ignore[no-untyped-def]
+def _hub_role(*wanted: str):
     @rules.predicate
     def predicate(user: Any, obj: Any) -> bool:
         if not isinstance(obj, Hub):
@@ -45,7 +45,7 @@ def _hub_role(*wanted: str):  # type: ignore[no-untyped-def]
     return predicate
 
 
-def _any_hub_role_in_programme(*wanted: str):  # type: ignore[no-untyped-def]
+def _any_hub_role_in_programme(*wanted: str):
     @rules.predicate
     def predicate(user: Any, obj: Any) -> bool:
         programme_id = _programme_id(obj)

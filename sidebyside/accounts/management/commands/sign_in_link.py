@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, email: str | None, user_id: int | None, **options: Any) -> None:
         try:
-            user = User.objects.get(email__iexact=email) if email else User.objects.get(pk=user_id)
+            user = User.objects.get(email__iexact=email) if email else User.objects.get(pk=int(user_id or 0))
         except User.DoesNotExist:
             raise CommandError("No account matches that.") from None
         self.stdout.write(sign_in_link_create(user=user))

@@ -7,9 +7,9 @@ thread that records every ``--heartbeat`` seconds that this worker is alive.
 from __future__ import annotations
 
 import threading
+from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import CommandParser
 from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
@@ -24,11 +24,11 @@ def beat(worker_id: str) -> None:
 class Command(DbWorkerCommand):
     help = "Run the background worker (django-tasks-db) with a heartbeat."
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.add_argument("--heartbeat", type=float, default=15.0, help="seconds between heartbeats")
 
-    def handle(self, *args: Any, heartbeat: float, worker_id: str, **options: Any) -> None:
+    def handle(self, *args: Any, heartbeat: float, worker_id: str, **options: Any) -> None:  # type: ignore[override]
         stop = threading.Event()
 
         def loop() -> None:

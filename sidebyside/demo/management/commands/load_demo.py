@@ -42,7 +42,7 @@ def _member(
 
 
 def _month_steps(start: datetime.date, every: int, until: datetime.date) -> list[datetime.date]:
-    dates = []
+    dates: list[datetime.date] = []
     year, month = start.year, start.month
     while True:
         day = min(start.day, 28)

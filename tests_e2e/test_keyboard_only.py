@@ -1,0 +1,76 @@
+"""The same journeys with the keyboard alone: no mouse clicks, only Tab, Enter, Space and typing."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from sidebyside.accounts.models import User
+from tests_e2e.conftest import check_page, follow, tab_to
+from tests_e2e.helpers import STAFF_PASSWORD, current_code, load_demo, sign_in_link_path, staff_with_password
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_member_journey_by_keyboard(page: Page) -> None:
+    load_demo()
+    member = User.objects.get(email="peterborough.3@example.org")
+    page.goto(sign_in_link_path(member))
+    # The skip link is the first stop.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.innerText").strip() == "Skip to main content"
+    tab_to(page, r"^Sign in$")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Peterborough", level=1)).to_be_visible()
+    tab_to(page, r"^Your account$")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+    check_page(page, "keyboard-member-account")
+    tab_to(page, r"^Sign out$")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
+
+
+def test_coordinator_edits_a_hub_by_keyboard(page: Page) -> None:
+    load_demo()
+    manager = staff_with_password("manager@example.org")
+    page.goto("/sign-in/")
+    tab_to(page, r"^id_username$", attribute="id")
+    page.keyboard.type("manager@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type(STAFF_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Set up two-step verification")).to_be_visible()
+    tab_to(page, r"^id_code$", attribute="id")
+    page.keyboard.type(current_code(manager, confirmed=False))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Cambridgeshire & Peterborough Co-production")).to_be_visible()
+
+    tab_to(page, r"^Wisbech$")
+    follow(page)
+    expect(page.get_by_role("heading", name="Wisbech", level=1)).to_be_visible()
+    tab_to(page, r"^Change hub details$")
+    follow(page)
+    # Move the stage on with the keyboard: Tab into the radio group, arrows to choose.
+    tab_to(page, r"^stage$", attribute="name")
+    for _ in range(3):
+        if page.evaluate("document.activeElement.value") == "started":
+            break
+        page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.value") == "started"
+    page.keyboard.press("Space")
+    # Submitting without a start date shows the error; the summary takes focus.
+    tab_to(page, r"^Save changes$")
+    follow(page)
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date the hub started")
+    check_page(page, "keyboard-hub-edit-error")
+    tab_to(page, r"^id_started_on_0$", attribute="id")
+    page.keyboard.type("14")
+    page.keyboard.press("Tab")
+    page.keyboard.type("1")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2024")
+    tab_to(page, r"^Save changes$")
+    page.keyboard.press("Enter")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Hub details saved")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("14 January 2024")
