@@ -9,6 +9,7 @@ Staff personas are two-step verified by ``client_for`` unless asked otherwise.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,24 @@ from sidebyside.accounts.models import User
 from sidebyside.hubs.models import Hub, Membership, Organisation, Programme
 
 PASSWORD = "correct horse battery staple"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Remove WAL side files left by an SQLite test database that was already deleted.
+
+    Django deletes the test database file at the end of a run, but not its -wal and -shm
+    files; a new database of the same name then fails with "disk I/O error".
+    """
+    from django.conf import settings
+
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and name:
+        path = Path(name)
+        if not path.exists():
+            for suffix in ("-wal", "-shm", "-journal"):
+                Path(f"{name}{suffix}").unlink(missing_ok=True)
+
+
 PERSONAS = ("anonymous", "member", "other_member", "facilitator", "coordinator", "programme_admin", "leader")
 
 

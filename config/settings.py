@@ -180,10 +180,14 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Sign-in throttling: lock a username from one address, never a whole venue's shared address.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
+# SIGN_IN_FAILURE_LIMIT wrong passwords are answered normally; the next one is refused.
+# (django-axes locks on the failure that reaches its limit, hence the + 1.)
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5, minimum=1) + 1
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# Sign-in ignores the case of the email address, so the lockout must too.
+AXES_USERNAME_CALLABLE = "sidebyside.accounts.backends.throttle_key"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sidebyside.accounts.views.locked_out"
 AXES_VERBOSE = False
@@ -205,7 +209,7 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 60 * 60 * 24 * 365 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", HTTPS)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -266,5 +270,8 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
         "axes": {"level": "WARNING"},
+        # These write personal data at DEBUG (sesame: the user's name; backends: SQL parameters).
+        "sesame": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
     },
 }

@@ -8,6 +8,12 @@ from django.http import HttpRequest
 from sidebyside.accounts.models import User
 
 
+def throttle_key(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:
+    """The name django-axes counts failures under: the email address as sign-in reads it."""
+    username = (credentials or {}).get("username")
+    return username.strip().lower() if isinstance(username, str) else None
+
+
 class EmailBackend(ModelBackend):
     """Password sign-in by email address, case-insensitive."""
 

@@ -95,6 +95,7 @@ def sign_in_link(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "accounts/link_confirm.html")
     # Signing in moves last_login, which is what makes the link single-use.
+    request.session.pop(_LINK_SESSION_KEY, None)
     login(request, user, backend="sesame.backends.ModelBackend")
     audit(actor=user, action="user.signed_in", obj=user, method="link")
     return redirect("dashboards:home")

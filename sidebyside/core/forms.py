@@ -120,7 +120,12 @@ class GovukDateField(forms.MultiValueField):
 
     def __init__(self, *, past_only: bool = False, **kwargs: Any) -> None:
         self.past_only = past_only
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        # Optional parts: compress() names whichever part is missing, the GOV.UK way.
+        fields = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
         kwargs.setdefault("require_all_fields", False)
         super().__init__(fields, **kwargs)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
 
 from sidebyside.accounts.models import User
 from sidebyside.gatherings.selectors import sessions_held_by_hub
@@ -21,28 +22,29 @@ class HubFigures:
     areas_of_work: list[str] = field(default_factory=list)
 
 
-def _count(people: dict[int, str]) -> tuple[int, int, int]:
-    """(experts by experience, experts by profession, everyone); "both" counts in both columns."""
-    experience = sum(1 for e in people.values() if e in (User.Expertise.EXPERIENCE, User.Expertise.BOTH))
-    profession = sum(1 for e in people.values() if e in (User.Expertise.PROFESSION, User.Expertise.BOTH))
-    return experience, profession, len(people)
+_EXPERIENCE = [User.Expertise.EXPERIENCE, User.Expertise.BOTH]
+_PROFESSION = [User.Expertise.PROFESSION, User.Expertise.BOTH]
+_PEOPLE_COUNTS = {
+    "experience": Count("user", distinct=True, filter=Q(user__expertise__in=_EXPERIENCE)),
+    "profession": Count("user", distinct=True, filter=Q(user__expertise__in=_PROFESSION)),
+    "people": Count("user", distinct=True),
+}
 
 
 def people_by_expertise(
     hub_ids: Iterable[int],
 ) -> tuple[dict[int, tuple[int, int, int]], tuple[int, int, int]]:
-    """People taking part, per hub and across all the hubs given (each person once). One query."""
-    rows = (
-        Membership.objects.filter(hub_id__in=list(hub_ids), ended_at__isnull=True, user__is_active=True)
-        .values_list("hub_id", "user_id", "user__expertise")
-        .distinct()
-    )
-    per_hub: dict[int, dict[int, str]] = defaultdict(dict)
-    everyone: dict[int, str] = {}
-    for hub_id, user_id, expertise in rows:
-        per_hub[hub_id][user_id] = expertise
-        everyone[user_id] = expertise
-    return {hub_id: _count(people) for hub_id, people in per_hub.items()}, _count(everyone)
+    """People taking part, per hub and across all the hubs given (each person once).
+
+    Two aggregate queries; someone who is both kinds of expert counts in both columns.
+    """
+    active = Membership.objects.filter(hub_id__in=list(hub_ids), ended_at__isnull=True, user__is_active=True)
+    per_hub = {
+        row["hub_id"]: (row["experience"], row["profession"], row["people"])
+        for row in active.values("hub_id").annotate(**_PEOPLE_COUNTS).order_by()
+    }
+    overall = active.aggregate(**_PEOPLE_COUNTS)
+    return per_hub, (overall["experience"], overall["profession"], overall["people"])
 
 
 def hub_figures(hubs: list[Hub]) -> tuple[list[HubFigures], tuple[int, int, int]]:

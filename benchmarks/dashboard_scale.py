@@ -1,0 +1,142 @@
+"""How the programme dashboard and a hub page scale with the size of the programme.
+
+Builds two programmes in one database: a small one (the demo's shape: 5 hubs) as the
+baseline, and a large one (60 hubs, 6,000 people, 36,000 sessions), then times each page
+many times in the same run and reports p50/p95 and the ratio large/small. Query counts
+are reported too: they must be equal at both sizes.
+
+    SIDEBYSIDE_ENV=development .venv/bin/python benchmarks/dashboard_scale.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sbs_bench ... (PostgreSQL; the database is created)
+
+It uses its own database (a temporary SQLite file unless DATABASE_URL is given) and
+never touches the demo's.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SIDEBYSIDE_ENV", "development")
+os.environ["DEBUG"] = "false"
+_tmp = tempfile.TemporaryDirectory()
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp.name}/bench.sqlite3")
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from sidebyside.accounts.models import User  # noqa: E402
+from sidebyside.gatherings.models import Gathering  # noqa: E402
+from sidebyside.hubs.models import Hub, Membership, Programme  # noqa: E402
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "60"))
+
+
+def ensure_database() -> None:
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        settings = connection.settings_dict
+        admin = (
+            f"host={settings['HOST']} port={settings['PORT'] or 5432} user={settings['USER']} dbname=postgres"
+        )
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{settings["NAME"]}"')
+            conn.execute(f'CREATE DATABASE "{settings["NAME"]}"')
+    call_command("migrate", verbosity=0)
+
+
+def build(name: str, hubs: int, people_per_hub: int, sessions_per_hub: int) -> tuple[Programme, Hub, User]:
+    programme = Programme.objects.create(name=name, area="Benchmark")
+    admin = User.objects.create_user(email=f"admin@{name}.example", full_name="Admin", password=None)
+    Membership.objects.create(user=admin, programme=programme, role="programme_admin")
+    now = timezone.now()
+    first_hub = None
+    for h in range(hubs):
+        hub = Hub.objects.create(
+            programme=programme, name=f"Hub {h}", locality="x", stage="established", areas_of_work="a\nb\nc"
+        )
+        first_hub = first_hub or hub
+        users = User.objects.bulk_create(
+            User(
+                email=f"p{h}-{i}@{name}.example",
+                full_name=f"Person {h}-{i}",
+                password="!",
+                expertise="experience" if i % 3 else "profession",
+            )
+            for i in range(people_per_hub)
+        )
+        Membership.objects.bulk_create(
+            Membership(user=u, programme=programme, hub=hub, role="member") for u in users
+        )
+        Gathering.objects.bulk_create(
+            Gathering(
+                hub=hub,
+                kind="meeting",
+                title=f"Session {s}",
+                starts_at=now - datetime.timedelta(days=s + 1),
+                ends_at=now - datetime.timedelta(days=s + 1) + datetime.timedelta(hours=2),
+            )
+            for s in range(sessions_per_hub)
+        )
+    assert first_hub is not None
+    return programme, first_hub, admin
+
+
+def measure(client: Client, url: str) -> tuple[float, float, int]:
+    client.get(url)  # warm up
+    queries: list[str] = []
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], len(queries)
+
+
+def main() -> None:
+    setup_test_environment()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    ensure_database()
+    print(f"database: {connection.vendor}; rounds per page: {ROUNDS}")
+    small = build("small", hubs=5, people_per_hub=20, sessions_per_hub=100)
+    large = build("large", hubs=60, people_per_hub=100, sessions_per_hub=600)
+    rows = []
+    for label, (programme, hub, admin) in (("small", small), ("large", large)):
+        client = Client()
+        client.force_login(admin)
+        for page, url in (("dashboard", f"/programmes/{programme.pk}/"), ("hub page", f"/hubs/{hub.pk}/")):
+            p50, p95, queries = measure(client, url)
+            rows.append((page, label, p50, p95, queries))
+    print(f"{'page':<10} {'size':<6} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    for page, label, p50, p95, queries in rows:
+        print(f"{page:<10} {label:<6} {p50:>8.1f} {p95:>8.1f} {queries:>8}")
+    for page in ("dashboard", "hub page"):
+        s = next(r for r in rows if r[0] == page and r[1] == "small")
+        la = next(r for r in rows if r[0] == page and r[1] == "large")
+        print(f"{page}: p95 large/small = {la[3] / s[3]:.2f}; queries {s[4]} vs {la[4]}")
+
+
+if __name__ == "__main__":
+    main()

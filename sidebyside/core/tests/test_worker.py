@@ -1,0 +1,120 @@
+"""The background worker, run as a real process: its heartbeat makes /health/ healthy."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from sidebyside.core.management.commands.worker import beat
+from sidebyside.core.models import WorkerHeartbeat
+
+
+def database_url() -> str:
+    """The address of the database this test is using, for a child process."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    assert db["ENGINE"] == "django.db.backends.postgresql", db["ENGINE"]
+    auth = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    host = db["HOST"] or "localhost"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}@{host}{port}/{db['NAME']}"
+
+
+def wait_for(condition: Callable[[], bool], *, timeout: float, process: subprocess.Popen[Any]) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        if process.poll() is not None:
+            return False
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_process_beats_and_cleans_up_on_sigterm(client: Client) -> None:
+    env = {
+        **os.environ,
+        "SIDEBYSIDE_ENV": "test",
+        "DATABASE_URL": database_url(),
+        "TASKS_BACKEND": "database",
+        "PYTHONUNBUFFERED": "1",
+    }
+    assert client.get("/health/").status_code == 503
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "worker",
+            "--no-reload",
+            "--heartbeat",
+            "1",
+            "--interval",
+            "0.2",
+            "--no-startup-delay",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        healthy = wait_for(
+            lambda: WorkerHeartbeat.objects.exists() and client.get("/health/").status_code == 200,
+            timeout=20,
+            process=process,
+        )
+        if not healthy:
+            process.kill()
+            output = process.communicate(timeout=10)[0]
+            pytest.fail(f"no heartbeat; worker exited with {process.poll()}:\n{output}")
+        assert WorkerHeartbeat.objects.count() == 1
+        first_seen = WorkerHeartbeat.objects.get().last_seen
+        assert wait_for(
+            lambda: WorkerHeartbeat.objects.filter(last_seen__gt=first_seen).exists(),
+            timeout=10,
+            process=process,
+        ), "the heartbeat must keep beating"
+
+        process.send_signal(signal.SIGTERM)
+        returncode = process.wait(timeout=10)
+
+        assert returncode == 0
+        assert not WorkerHeartbeat.objects.exists(), "a stopped worker must remove its heartbeat"
+        assert client.get("/health/").status_code == 503
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+        output = process.stdout.read() if process.stdout else ""
+        if process.stdout:
+            process.stdout.close()
+    assert "Traceback" not in output, output
+
+
+def test_beat_records_and_refreshes_one_row_per_worker(db: Any) -> None:
+    beat("worker-a")
+    first = WorkerHeartbeat.objects.get(worker_id="worker-a").last_seen
+
+    beat("worker-a")
+    beat("worker-b")
+
+    assert WorkerHeartbeat.objects.count() == 2
+    assert WorkerHeartbeat.objects.get(worker_id="worker-a").last_seen >= first
+    assert WorkerHeartbeat.objects.get(worker_id="worker-a").last_seen <= timezone.now()
