@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 from django.utils.csp import CSP
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str
@@ -40,7 +42,7 @@ else:
 
 # The public address of the service, used in links sent by text message or email.
 SITE_URL = env_str("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
-if PRODUCTION and not SITE_URL.startswith("https://"):
+if PRODUCTION and not (SITE_URL.startswith("https://") and urlsplit(SITE_URL).hostname):
     raise ImproperlyConfigured("SITE_URL must be set to the https:// address of the service.")
 
 INSTALLED_APPS = [
@@ -158,6 +160,8 @@ AUTHENTICATION_BACKENDS = [
     "sesame.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:sign_in"
+# Where staff go to set up or use two-step verification before seeing personal data.
+TWO_STEP_URL = "accounts:two_step"
 LOGIN_REDIRECT_URL = "dashboards:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -191,10 +195,9 @@ AXES_USERNAME_CALLABLE = "sidebyside.accounts.backends.throttle_key"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sidebyside.accounts.views.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# How many proxies of ours stand in front of the app and append to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "sidebyside.core.http.client_ip"
 
 SESSION_COOKIE_AGE = env_int("SESSION_AGE_SECONDS", 60 * 60 * 12, minimum=300)
 SESSION_COOKIE_HTTPONLY = True
@@ -205,6 +208,8 @@ CSRF_FAILURE_VIEW = "sidebyside.core.views.csrf_failure"
 # --- Security headers -------------------------------------------------------------
 HTTPS = env_bool("HTTPS", PRODUCTION)
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers probe over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 60 * 60 * 24 * 365 if HTTPS else 0, minimum=0)
@@ -254,8 +259,13 @@ WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", PRODUCTION)
 SERVICE_NAME = "Side by Side"
 SERVICE_PHASE = env_str("SERVICE_PHASE", "Beta")
 SERVICE_CONTACT_EMAIL = env_str("SERVICE_CONTACT_EMAIL", "" if PRODUCTION else "coproduction@example.org")
-if PRODUCTION and not SERVICE_CONTACT_EMAIL:
-    raise ImproperlyConfigured("SERVICE_CONTACT_EMAIL must be set: pages tell people how to reach you.")
+if PRODUCTION or SERVICE_CONTACT_EMAIL:
+    try:
+        validate_email(SERVICE_CONTACT_EMAIL)
+    except ValidationError:
+        raise ImproperlyConfigured(
+            "SERVICE_CONTACT_EMAIL must be an email address: pages tell people how to reach you."
+        ) from None
 
 # --- Logging: structured, and never personal data ---------------------------------------
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))

@@ -54,6 +54,7 @@ ORGANISATION = lambda ctx: {"organisation_id": ctx["organisation"].pk}  # noqa: 
 MATRIX: dict[str, Entry] = {
     # Public pages.
     "core:health": Entry(everyone(200)),
+    "core:health_live": Entry(everyone(200)),
     "core:privacy": Entry(everyone(200)),
     "core:accessibility": Entry(everyone(200)),
     "accounts:sign_in": Entry({ANON: 200, **dict.fromkeys(PERSONAS[1:], 302)}),
@@ -61,7 +62,10 @@ MATRIX: dict[str, Entry] = {
     "accounts:signed_out": Entry(everyone(200)),
     "accounts:sign_out": Entry(everyone(302), method="post"),
     # Signed in.
-    "accounts:two_step": Entry(signed_in(302)),
+    # Staff are already verified in this matrix, so they are sent on; members may set up an app.
+    "accounts:two_step": Entry(
+        {ANON: 302, MEMBER: 200, OTHER: 200, FAC: 302, COORD: 302, ADMIN: 302, LEADER: 302}
+    ),
     "accounts:sign_out_everywhere": Entry(signed_in(302), method="post"),
     "accounts:account": Entry(signed_in(200)),
     "dashboards:home": Entry({ANON: 200, **dict.fromkeys(PERSONAS[1:], 302)}),

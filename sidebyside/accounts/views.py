@@ -108,9 +108,10 @@ def two_step(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     next_url = _safe_next(request)
-    if user.is_verified() or not user.has_usable_password():  # type: ignore[attr-defined]
-        # Verified already, or a member: members sign in by link and have no app to set up.
+    if user.is_verified():  # type: ignore[attr-defined]
         return HttpResponseRedirect(next_url)
+    # Anyone signed in may set up an app here; the access helpers send only staff, and staff
+    # who signed in by link (with no password) must be able to, or they would loop.
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     setting_up = device is None
     if setting_up:

@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -64,6 +65,6 @@ class AccessDeniedMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, VerificationRequired):
-            target = reverse("accounts:two_step")
+            target = reverse(settings.TWO_STEP_URL)
             return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return None

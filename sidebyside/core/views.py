@@ -39,6 +39,23 @@ def health(request: HttpRequest) -> JsonResponse:
     )
 
 
+@never_cache
+def health_live(request: HttpRequest) -> JsonResponse:
+    """For load balancers: this web process answers and reaches the database.
+
+    Unlike /health/ it does not look at the workers, so a stopped worker does not
+    take every web node out of service.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.exception("health check: database unavailable")
+        return JsonResponse({"status": "unhealthy", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
 

@@ -39,10 +39,8 @@ def people_by_expertise(
     Two aggregate queries; someone who is both kinds of expert counts in both columns.
     """
     active = Membership.objects.filter(hub_id__in=list(hub_ids), ended_at__isnull=True, user__is_active=True)
-    per_hub = {
-        row["hub_id"]: (row["experience"], row["profession"], row["people"])
-        for row in active.values("hub_id").annotate(**_PEOPLE_COUNTS).order_by()
-    }
+    rows = active.values_list("hub_id").annotate(**_PEOPLE_COUNTS).order_by()
+    per_hub = {hub_id: (experience, profession, people) for hub_id, experience, profession, people in rows}
     overall = active.aggregate(**_PEOPLE_COUNTS)
     return per_hub, (overall["experience"], overall["profession"], overall["people"])
 

@@ -14,7 +14,6 @@ from django.http import Http404
 
 from sidebyside.core.exceptions import VerificationRequired
 from sidebyside.hubs.models import Hub, Organisation, Programme
-from sidebyside.hubs.roles import roles_of
 from sidebyside.hubs.rules import PERSONAL_DATA_PERMISSIONS
 
 ProgrammeNeed = Literal["view", "change", "add_hub", "view_organisations", "add_organisation"]
@@ -46,7 +45,8 @@ def _require(user: Any, obj: Any, view_perm: str, need_perm: str) -> None:
         raise Http404
     if need_perm != view_perm and not user.has_perm(need_perm, obj):
         raise PermissionDenied
-    if need_perm in PERSONAL_DATA_PERMISSIONS and roles_of(user).is_staff and not user.is_verified():
+    # Anyone granted personal data, whatever their role (a superuser too), must be verified.
+    if need_perm in PERSONAL_DATA_PERMISSIONS and not user.is_verified():
         raise VerificationRequired
 
 

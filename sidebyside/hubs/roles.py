@@ -66,9 +66,3 @@ def roles_of(user: Any) -> Roles:
     )
     setattr(user, _CACHE_ATTR, snapshot)
     return snapshot
-
-
-def forget_roles(user: Any) -> None:
-    """Drop the snapshot after memberships change within the same request."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)

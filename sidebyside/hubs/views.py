@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sidebyside.accounts.models import User
+from sidebyside.core.audit import audit
 from sidebyside.hubs import services
 from sidebyside.hubs.access import get_hub_for, get_organisation_for, get_programme_for
 from sidebyside.hubs.forms import HubForm, OrganisationForm, OrganisationSearchForm, ProgrammeForm
@@ -79,6 +80,7 @@ def hub_restore(request: HttpRequest, hub_id: int) -> HttpResponse:
 @login_required
 def hub_people(request: HttpRequest, hub_id: int) -> HttpResponse:
     hub = get_hub_for(request.user, hub_id, need="people")
+    audit(actor=request.user, action="hub.people_viewed", obj=hub)
     memberships = (
         Membership.objects.filter(hub=hub, ended_at__isnull=True)
         .select_related("user", "organisation")

@@ -155,14 +155,27 @@ def test_a_wrong_code_at_sign_in_is_refused(
     assert client.get(f"/hubs/{hub.pk}/people/").status_code == 302
 
 
-def test_members_are_not_asked_to_set_up_two_step(client_for: Callable[..., Client], personas: Any) -> None:
+def test_members_are_never_sent_to_two_step(client_for: Callable[..., Client], hub: Any) -> None:
     client = client_for("member")
 
-    response = client.get(TWO_STEP)
+    response = client.get(f"/hubs/{hub.pk}/")
 
-    assert response.status_code == 302
-    assert response["Location"] == "/"
-    assert not TOTPDevice.objects.filter(user=personas["member"]).exists()
+    assert response.status_code == 200
+
+
+def test_staff_signed_in_by_link_without_a_password_can_set_up_two_step(
+    client: Client, personas: Any, hub: Any
+) -> None:
+    coordinator = personas["coordinator"]
+    coordinator.set_unusable_password()
+    coordinator.save(update_fields=["password"])
+    client.force_login(coordinator, backend="sesame.backends.ModelBackend")
+
+    response = client.get(f"/hubs/{hub.pk}/people/", follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].startswith(TWO_STEP)
+    assert "Set up two-step verification" in response.content.decode()
 
 
 def test_already_verified_staff_are_sent_on(client_for: Callable[..., Client], personas: Any) -> None:

@@ -56,3 +56,17 @@ def test_health_counts_only_fresh_workers(client: Client, db: Any) -> None:
 
     assert response.status_code == 200
     assert response.json()["workers_alive"] == "1"
+
+
+def test_live_probe_ignores_the_workers(client: Any, db: Any) -> None:
+    response = client.get("/health/live/")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_health_is_not_redirected_to_https(client: Any, db: Any, settings: Any) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/health/live/").status_code == 200
+    assert client.get("/privacy/").status_code == 301

@@ -177,6 +177,24 @@ def test_production_settings_refuse_debug_on() -> None:
     assert "DEBUG must not be true" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SERVICE_CONTACT_EMAIL", "not an address"),
+        ("SERVICE_CONTACT_EMAIL", ""),
+        ("SITE_URL", "https://"),
+        ("SITE_URL", "http://sidebyside.example.org"),
+        ("SIGN_IN_FAILURE_LIMIT", "five"),
+        ("DATABASE_URL", "mysql://x@localhost/db"),
+    ],
+)
+def test_production_settings_refuse_a_malformed_value_naming_it(name: str, value: str) -> None:
+    result = start_django(production_env(**{name: value}))
+
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
 # --- Django's deployment checklist ---------------------------------------------------------
 
 

@@ -130,3 +130,26 @@ def test_organisation_bad_website_is_explained(client_for: Any, programme: Any) 
     )
     assert "Enter a web address in the correct format" in response.content.decode()
     assert not Organisation.objects.filter(name="Acme").exists()
+
+
+def test_viewing_a_hubs_people_is_audited(client_for: Any, hub: Any, personas: Any) -> None:
+    from sidebyside.core.models import AuditEvent
+
+    assert client_for("facilitator").get(reverse("hubs:hub_people", args=[hub.pk])).status_code == 200
+    event = AuditEvent.objects.get(action="hub.people_viewed")
+    assert event.actor == personas["facilitator"]
+    assert event.object_id == str(hub.pk)
+
+
+def test_a_superuser_must_verify_before_personal_data(client: Any, hub: Any) -> None:
+    from conftest import make_user
+
+    root = make_user("root")
+    root.is_superuser = True
+    root.save(update_fields=["is_superuser"])
+    client.force_login(root)
+
+    response = client.get(reverse("hubs:hub_people", args=[hub.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:two_step"))

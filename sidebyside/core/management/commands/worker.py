@@ -6,19 +6,25 @@ thread that records every ``--heartbeat`` seconds that this worker is alive.
 
 from __future__ import annotations
 
+import os
 import threading
 from argparse import ArgumentParser
+from datetime import timedelta
 from typing import Any
 
 from django.db import close_old_connections, connection
 from django.utils import timezone
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from sidebyside.core.models import WorkerHeartbeat
 
 
 def beat(worker_id: str) -> None:
-    WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults={"last_seen": timezone.now()})
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults={"last_seen": now})
+    # Workers killed without warning leave their row behind: clear those after a day.
+    WorkerHeartbeat.objects.filter(last_seen__lt=now - timedelta(days=1)).delete()
 
 
 class Command(DbWorkerCommand):
@@ -29,6 +35,10 @@ class Command(DbWorkerCommand):
         parser.add_argument("--heartbeat", type=float, default=15.0, help="seconds between heartbeats")
 
     def handle(self, *args: Any, heartbeat: float, worker_id: str, **options: Any) -> None:  # type: ignore[override]
+        if options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
+            # The autoreloader's parent only watches files; its child runs tasks and beats.
+            super().handle(*args, worker_id=worker_id, **options)
+            return
         stop = threading.Event()
 
         def loop() -> None:
