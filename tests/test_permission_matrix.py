@@ -195,6 +195,7 @@ def test_permission_matrix(
     assert response.status_code == entry.expect[persona], (
         f"{persona} {entry.method.upper()} {name}: got {response.status_code}, expected {entry.expect[persona]}"
     )
+    assert "Content-Security-Policy" in response, f"{name}: no CSP header"
     if (
         persona == ANON
         and response.status_code == 302

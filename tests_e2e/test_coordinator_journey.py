@@ -97,10 +97,12 @@ def test_coordinator_signs_in_browses_and_manages_hubs(page: Page) -> None:
     # Change it.
     page.get_by_role("link", name="Change hub details").click()
     expect(page.locator("#id_name")).to_have_value("St Neots")
+    check_page(page, "hub-edit")
     page.get_by_label("Areas of work open").fill("Getting to appointments by bus\nA place to meet")
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Hub details saved")
     expect(page.get_by_text("Getting to appointments by bus")).to_be_visible()
+    check_page(page, "hub-edited")
     hub = Hub.objects.get(name="St Neots")
     assert hub.stage == "started"
     assert hub.started_on is not None

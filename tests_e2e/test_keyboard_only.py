@@ -19,16 +19,19 @@ def test_member_journey_by_keyboard(page: Page) -> None:
     # The skip link is the first stop.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.innerText").strip() == "Skip to main content"
+    check_page(page, "keyboard-member-link")
     tab_to(page, r"^Sign in$")
-    page.keyboard.press("Enter")
+    follow(page)
     expect(page.get_by_role("heading", name="Peterborough", level=1)).to_be_visible()
+    check_page(page, "keyboard-member-hub")
     tab_to(page, r"^Your account$")
-    page.keyboard.press("Enter")
+    follow(page)
     expect(page.get_by_role("heading", name="Your account")).to_be_visible()
     check_page(page, "keyboard-member-account")
     tab_to(page, r"^Sign out$")
-    page.keyboard.press("Enter")
+    follow(page)
     expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
+    check_page(page, "keyboard-signed-out")
 
 
 def test_coordinator_edits_a_hub_by_keyboard(page: Page) -> None:
@@ -39,18 +42,42 @@ def test_coordinator_edits_a_hub_by_keyboard(page: Page) -> None:
     page.keyboard.type("manager@example.org")
     page.keyboard.press("Tab")
     page.keyboard.type(STAFF_PASSWORD)
-    page.keyboard.press("Enter")
+    follow(page)
     expect(page.get_by_role("heading", name="Set up two-step verification")).to_be_visible()
     tab_to(page, r"^id_code$", attribute="id")
     page.keyboard.type(current_code(manager, confirmed=False))
-    page.keyboard.press("Enter")
+    follow(page)
     expect(page.get_by_role("heading", name="Cambridgeshire & Peterborough Co-production")).to_be_visible()
+
+    # Add a hub: an empty submission first, then the real one.
+    tab_to(page, r"^Add a hub$")
+    follow(page)
+    check_page(page, "keyboard-hub-add")
+    tab_to(page, r"^Add hub$")
+    follow(page)
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the hub's name")
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    check_page(page, "keyboard-hub-add-errors")
+    tab_to(page, r"^Enter the hub's name$")  # the link in the error summary
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_name"
+    page.keyboard.type("Ramsey")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Ramsey and the fens")
+    tab_to(page, r"^Add hub$")
+    follow(page)
+    expect(page.get_by_role("heading", name="Ramsey", level=1)).to_be_visible()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Ramsey hub added")
+    check_page(page, "keyboard-hub-added")
+    tab_to(page, r"^Dashboard$")
+    follow(page)
 
     tab_to(page, r"^Wisbech$")
     follow(page)
     expect(page.get_by_role("heading", name="Wisbech", level=1)).to_be_visible()
     tab_to(page, r"^Change hub details$")
     follow(page)
+    check_page(page, "keyboard-hub-edit")
     # Move the stage on with the keyboard: Tab into the radio group, arrows to choose.
     tab_to(page, r"^stage$", attribute="name")
     for _ in range(3):
@@ -71,6 +98,7 @@ def test_coordinator_edits_a_hub_by_keyboard(page: Page) -> None:
     page.keyboard.press("Tab")
     page.keyboard.type("2024")
     tab_to(page, r"^Save changes$")
-    page.keyboard.press("Enter")
+    follow(page)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Hub details saved")
+    check_page(page, "keyboard-hub-edited")
     expect(page.locator(".govuk-summary-list")).to_contain_text("14 January 2024")

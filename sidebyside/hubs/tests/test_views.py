@@ -153,3 +153,15 @@ def test_a_superuser_must_verify_before_personal_data(client: Any, hub: Any) -> 
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:two_step"))
+
+
+def test_programme_edit_bad_input_keeps_values_and_changes_nothing(client_for: Any, programme: Any) -> None:
+    response = client_for("programme_admin").post(
+        reverse("hubs:programme_edit", args=[programme.pk]),
+        {"name": "", "area": "New area", "description": "d"},
+    )
+    page = response.content.decode()
+    assert "Enter the programme&#x27;s name" in page
+    assert 'value="New area"' in page
+    programme.refresh_from_db()
+    assert programme.area == "Testshire"
