@@ -8,6 +8,17 @@ from sidebyside.core.forms import GovukDateField, GovukModelForm
 from sidebyside.hubs.models import Hub, Organisation, Programme
 
 
+def _unique_name(form: HubForm | OrganisationForm, model: type[Hub | Organisation], kind: str) -> str:
+    """Names are unique within a programme, whatever their case: say so on the field."""
+    name: str = form.cleaned_data["name"].strip()
+    clash = model.objects.filter(programme=form.programme, name__iexact=name)
+    if form.instance.pk:
+        clash = clash.exclude(pk=form.instance.pk)
+    if clash.exists():
+        raise forms.ValidationError(f"There is already {kind} called {name} in this programme")
+    return name
+
+
 class ProgrammeForm(GovukModelForm):
     class Meta:
         model = Programme
@@ -54,13 +65,7 @@ class HubForm(GovukModelForm):
         self.fields["usual_format"].choices = Hub.Format.choices  # type: ignore[attr-defined]
 
     def clean_name(self) -> str:
-        name: str = self.cleaned_data["name"].strip()
-        clash = Hub.objects.filter(programme=self.programme, name__iexact=name)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(f"There is already a hub called {name} in this programme")
-        return name
+        return _unique_name(self, Hub, "a hub")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -94,13 +99,7 @@ class OrganisationForm(GovukModelForm):
         self.fields["kind"].choices = Organisation.Kind.choices  # type: ignore[attr-defined]
 
     def clean_name(self) -> str:
-        name: str = self.cleaned_data["name"].strip()
-        clash = Organisation.objects.filter(programme=self.programme, name__iexact=name)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(f"There is already an organisation called {name} in this programme")
-        return name
+        return _unique_name(self, Organisation, "an organisation")
 
     def _post_clean(self) -> None:
         self.instance.programme = self.programme

@@ -46,21 +46,24 @@ def hub_update(*, actor: User, hub: Hub, **fields: Any) -> Hub:
     return hub
 
 
+def _set_archived(*, actor: User, obj: Hub | Organisation, archived: bool) -> None:
+    """Archive or restore: nothing is deleted, and doing it twice changes nothing."""
+    if obj.is_archived == archived:
+        return
+    obj.archived_at = timezone.now() if archived else None
+    obj.save(update_fields=["archived_at", "updated_at"])
+    audit(actor=actor, action=f"{obj._meta.model_name}.{'archived' if archived else 'restored'}", obj=obj)
+
+
 @transaction.atomic
 def hub_archive(*, actor: User, hub: Hub) -> Hub:
-    if hub.archived_at is None:
-        hub.archived_at = timezone.now()
-        hub.save(update_fields=["archived_at", "updated_at"])
-        audit(actor=actor, action="hub.archived", obj=hub)
+    _set_archived(actor=actor, obj=hub, archived=True)
     return hub
 
 
 @transaction.atomic
 def hub_restore(*, actor: User, hub: Hub) -> Hub:
-    if hub.archived_at is not None:
-        hub.archived_at = None
-        hub.save(update_fields=["archived_at", "updated_at"])
-        audit(actor=actor, action="hub.restored", obj=hub)
+    _set_archived(actor=actor, obj=hub, archived=False)
     return hub
 
 
@@ -84,19 +87,13 @@ def organisation_update(*, actor: User, organisation: Organisation, **fields: An
 
 @transaction.atomic
 def organisation_archive(*, actor: User, organisation: Organisation) -> Organisation:
-    if organisation.archived_at is None:
-        organisation.archived_at = timezone.now()
-        organisation.save(update_fields=["archived_at", "updated_at"])
-        audit(actor=actor, action="organisation.archived", obj=organisation)
+    _set_archived(actor=actor, obj=organisation, archived=True)
     return organisation
 
 
 @transaction.atomic
 def organisation_restore(*, actor: User, organisation: Organisation) -> Organisation:
-    if organisation.archived_at is not None:
-        organisation.archived_at = None
-        organisation.save(update_fields=["archived_at", "updated_at"])
-        audit(actor=actor, action="organisation.restored", obj=organisation)
+    _set_archived(actor=actor, obj=organisation, archived=False)
     return organisation
 
 
