@@ -3,6 +3,7 @@ opens a hub, adds a hub with one invalid submission first, and changes it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -108,10 +109,11 @@ def test_coordinator_signs_in_browses_and_manages_hubs(page: Page) -> None:
     assert hub.started_on is not None
     assert len(hub.areas_of_work_list) == 2
 
-    # Partner organisations: search.
+    # Partner organisations: the results follow what is typed (htmx), and the address keeps the search.
     page.get_by_role("link", name="Organisations").click()
-    page.get_by_label("Search organisations").fill("nhs")
-    page.get_by_role("button", name="Search").click()
-    expect(page.locator("table")).to_contain_text("NHS Foundation Trust")
+    expect(page.locator("table")).to_contain_text("Constabulary")
+    page.get_by_label("Search organisations").press_sequentially("nhs", delay=50)
     expect(page.locator("table")).not_to_contain_text("Constabulary")
+    expect(page.locator("table")).to_contain_text("NHS Foundation Trust")
+    expect(page).to_have_url(re.compile(r"q=nhs"))
     check_page(page, "organisations-search")

@@ -103,9 +103,11 @@ def organisation_list(request: HttpRequest, programme_id: int) -> HttpResponse:
     if not show_archived:
         organisations = organisations.filter(archived_at__isnull=True)
     can_add = request.user.has_perm("hubs.add_organisation", programme)
+    # With htmx (typing in the search box) only the results are sent; without it, the page.
+    template = "hubs/organisation_list.html" + ("#results" if request.htmx else "")  # type: ignore[attr-defined]
     return render(
         request,
-        "hubs/organisation_list.html",
+        template,
         {
             "programme": programme,
             "organisations": organisations,

@@ -165,3 +165,19 @@ def test_programme_edit_bad_input_keeps_values_and_changes_nothing(client_for: A
     assert 'value="New area"' in page
     programme.refresh_from_db()
     assert programme.area == "Testshire"
+
+
+def test_organisation_search_sends_only_the_results_to_htmx(
+    client_for: Any, programme: Any, organisation: Any
+) -> None:
+    client = client_for("coordinator")
+    url = reverse("hubs:organisation_list", args=[programme.pk])
+
+    partial = client.get(url, {"q": "council"}, headers={"HX-Request": "true"}).content.decode()
+    full = client.get(url, {"q": "council"}).content.decode()
+
+    assert "Testshire Council" in partial
+    assert "<html" not in partial
+    assert 'id="organisation-results"' not in partial  # the live region stays on the page
+    assert "<html" in full
+    assert 'id="organisation-results"' in full

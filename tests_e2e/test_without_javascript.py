@@ -1,0 +1,42 @@
+"""The same URLs work with JavaScript turned off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from sidebyside.hubs.models import Programme
+from tests_e2e.conftest import SCREENSHOTS
+from tests_e2e.helpers import STAFF_PASSWORD, current_code, load_demo, staff_with_password
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_sign_in_and_search_work_without_javascript(browser: Browser, live_server: Any) -> None:
+    load_demo()
+    manager = staff_with_password("manager@example.org")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/sign-in/")
+        page.get_by_label("Email address").fill("manager@example.org")
+        page.get_by_label("Password").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_label("Code from your authenticator app").fill(current_code(manager, confirmed=False))
+        page.get_by_role("button", name="Continue").click()
+        expect(
+            page.get_by_role("heading", name="Cambridgeshire & Peterborough Co-production")
+        ).to_be_visible()
+
+        programme = Programme.objects.get()
+        page.goto(f"/programmes/{programme.pk}/organisations/")
+        page.get_by_label("Search organisations").fill("probation")
+        page.get_by_role("button", name="Search").click()
+        expect(page.locator("table")).to_contain_text("Probation Service")
+        expect(page.locator("table")).not_to_contain_text("Constabulary")
+        # axe needs JavaScript, so it checks these same server-rendered pages in the other journeys.
+        page.screenshot(path=str(SCREENSHOTS / "no-js-organisations.png"), full_page=True)
+    finally:
+        context.close()
