@@ -47,8 +47,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
         )
         if user is None:
-            # authenticate() returns a response-less None for a locked-out user as well; axes
-            # answers the lockout through its middleware, so this is a plain wrong password.
+            # A locked-out account never gets here: django-axes answers with the lockout page.
             form.add_error(None, "The email address or password is not right")
         else:
             login(request, user)
