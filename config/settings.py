@@ -8,11 +8,14 @@ with a message naming it. See ``docs/deploy.md`` for the full list.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
 from django.utils.csp import CSP
@@ -204,6 +207,24 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "sidebyside.core.views.csrf_failure"
+
+# --- Encryption at rest (special-category free text) -----------------------------
+# Comma-separated Fernet keys, newest first (manage.py generate_encryption_key makes one).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+if not FIELD_ENCRYPTION_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must list at least one encryption key.")
+    # Development and tests only: a fixed key, so local data survives restarts.
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(b"side-by-side-not-secret").digest()).decode()
+    ]
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (44 characters of url-safe base64)."
+        ) from None
 
 # --- Security headers -------------------------------------------------------------
 HTTPS = env_bool("HTTPS", PRODUCTION)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -29,6 +30,7 @@ SETTINGS_VARIABLES = (
     "HSTS_SECONDS",
     "HTTPS",
     "DJANGO_SETTINGS_MODULE",
+    "FIELD_ENCRYPTION_KEYS",
 )
 
 
@@ -114,6 +116,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         ALLOWED_HOSTS="sidebyside.example.org",
         SITE_URL="https://sidebyside.example.org",
         SERVICE_CONTACT_EMAIL="help@example.org",
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -186,6 +189,8 @@ def test_production_settings_refuse_debug_on() -> None:
         ("SITE_URL", "http://sidebyside.example.org"),
         ("SIGN_IN_FAILURE_LIMIT", "five"),
         ("DATABASE_URL", "mysql://x@localhost/db"),
+        ("FIELD_ENCRYPTION_KEYS", ""),
+        ("FIELD_ENCRYPTION_KEYS", "not-a-key"),
     ],
 )
 def test_production_settings_refuse_a_malformed_value_naming_it(name: str, value: str) -> None:
