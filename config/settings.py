@@ -195,6 +195,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 # Sign-in ignores the case of the email address, so the lockout must too.
 AXES_USERNAME_CALLABLE = "sidebyside.accounts.backends.throttle_key"
+# django-axes names the account and address in its log lines; ours names neither.
+AXES_CLIENT_STR_CALLABLE = "sidebyside.accounts.backends.throttle_log_name"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sidebyside.accounts.views.locked_out"
 AXES_VERBOSE = False

@@ -186,3 +186,17 @@ def test_changing_the_case_of_the_email_does_not_escape_a_lockout(client: Client
     response = post_sign_in(client, "Coordinator@Example.org", WRONG)
 
     assert response.status_code == 429
+
+
+def test_lockout_logs_name_neither_the_email_nor_the_address(
+    client: Client, personas: Any, caplog: Any
+) -> None:
+    caplog.set_level("DEBUG", logger="axes")
+    for _ in range(6):
+        post_sign_in(client, "coordinator@example.org", WRONG)
+
+    lines = [record.getMessage() for record in caplog.records if record.name.startswith("axes")]
+    assert any("Locking out account" in line for line in lines), lines
+    for line in lines:
+        assert "coordinator@example.org" not in line
+        assert "127.0.0.1" not in line
