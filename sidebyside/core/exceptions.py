@@ -1,5 +1,5 @@
 class VerificationRequired(Exception):
-    """Raised by an access helper when a staff user must pass two-step verification first.
+    """Raised by an access helper when someone must pass two-step verification first.
 
     ``AccessDeniedMiddleware`` turns it into a redirect to set-up or verification.
     """

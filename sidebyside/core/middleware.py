@@ -55,7 +55,7 @@ class PrivateCacheMiddleware:
 
 
 class AccessDeniedMiddleware:
-    """Send staff who need two-step verification to set it up or to enter a code."""
+    """Send people who need two-step verification to set it up or to enter a code."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -1,8 +1,8 @@
 """The one way views fetch programmes, hubs and organisations for a user.
 
 A user who may not see an object gets 404 (its existence is not confirmed);
-one who may see it but not do ``need`` gets 403; staff asking for personal
-data before two-step verification are sent to verify first.
+one who may see it but not do ``need`` gets 403; anyone asking for personal
+data before two-step verification is sent to verify first.
 """
 
 from __future__ import annotations

@@ -122,8 +122,6 @@ class Membership(TimeStampedModel):
 
     PROGRAMME_ROLES = (Role.PROGRAMME_ADMIN, Role.LEADER)
     HUB_ROLES = (Role.COORDINATOR, Role.FACILITATOR, Role.MEMBER)
-    # Roles that sign in with a password and must pass two-step verification.
-    STAFF_ROLES = (Role.PROGRAMME_ADMIN, Role.LEADER, Role.COORDINATOR, Role.FACILITATOR)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="memberships")

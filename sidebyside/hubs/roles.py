@@ -30,13 +30,6 @@ class Roles:
     def in_hub(self, hub_id: int) -> frozenset[str]:
         return self.hub_roles.get(hub_id, frozenset())
 
-    @property
-    def is_staff(self) -> bool:
-        staff = set(Membership.STAFF_ROLES)
-        return any(r & staff for r in self.programme_roles.values()) or any(
-            r & staff for r in self.hub_roles.values()
-        )
-
     def programme_ids(self) -> set[int]:
         return set(self.programme_roles) | set(self.hub_programme.values())
 
