@@ -7,19 +7,19 @@ from django.urls import reverse
 from sidebyside.hubs.models import Hub, Organisation
 
 
+def hub_form(name: str, locality: str, stage: str, started: str = "", **extra: str) -> dict[str, str]:
+    """The hub form as a browser posts it; ``started`` is "day/month/year"."""
+    day, month, year = ([*started.split("/"), "", "", ""])[:3]
+    data = {"name": name, "locality": locality, "stage": stage, "usual_format": "drop_in"}
+    data.update(started_on_day=day, started_on_month=month, started_on_year=year, **extra)
+    return data
+
+
 def test_hub_create_works(client_for: Any, programme: Any) -> None:
     client = client_for("programme_admin")
     response = client.post(
         reverse("hubs:hub_create", args=[programme.pk]),
-        {
-            "name": "St Ives",
-            "locality": "St Ives",
-            "stage": "started",
-            "usual_format": "drop_in",
-            "started_on_day": "1",
-            "started_on_month": "6",
-            "started_on_year": "2024",
-        },
+        hub_form("St Ives", "St Ives", "started", "1/6/2024"),
     )
     hub = Hub.objects.get(name="St Ives")
     assert response.status_code == 302
@@ -31,15 +31,7 @@ def test_hub_create_bad_input_shows_every_error_and_keeps_values(client_for: Any
     client = client_for("programme_admin")
     response = client.post(
         reverse("hubs:hub_create", args=[programme.pk]),
-        {
-            "name": "  ",
-            "locality": "Ramsey",
-            "stage": "established",
-            "usual_format": "drop_in",
-            "started_on_day": "31",
-            "started_on_month": "2",
-            "started_on_year": "2024",
-        },
+        hub_form("  ", "Ramsey", "established", "31/2/2024"),
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -56,15 +48,7 @@ def test_hub_create_rejects_duplicate_and_future_start(client_for: Any, programm
     client = client_for("programme_admin")
     response = client.post(
         reverse("hubs:hub_create", args=[programme.pk]),
-        {
-            "name": "hub a",
-            "locality": "x",
-            "stage": "started",
-            "usual_format": "drop_in",
-            "started_on_day": "1",
-            "started_on_month": "1",
-            "started_on_year": "2999",
-        },
+        hub_form("hub a", "x", "started", "1/1/2999"),
     )
     page = response.content.decode()
     assert "There is already a hub called hub a in this programme" in page
@@ -75,16 +59,7 @@ def test_hub_edit_by_coordinator(client_for: Any, hub: Any) -> None:
     client = client_for("coordinator")
     response = client.post(
         reverse("hubs:hub_edit", args=[hub.pk]),
-        {
-            "name": "Hub A",
-            "locality": "New place",
-            "stage": "established",
-            "usual_format": "monthly_meeting",
-            "started_on_day": "12",
-            "started_on_month": "4",
-            "started_on_year": "2018",
-            "areas_of_work": "One\n\nTwo\n",
-        },
+        hub_form("Hub A", "New place", "established", "12/4/2018", areas_of_work="One\n\nTwo\n"),
     )
     assert response.status_code == 302
     hub.refresh_from_db()
