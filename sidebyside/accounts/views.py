@@ -109,8 +109,8 @@ def two_step(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     if user.is_verified():  # type: ignore[attr-defined]
         return HttpResponseRedirect(next_url)
-    # Anyone signed in may set up an app here; the access helpers send only staff, and staff
-    # who signed in by link (with no password) must be able to, or they would loop.
+    # Anyone signed in may set up an app here: the access helpers send whoever asks for personal
+    # data, and staff who signed in by link (with no password) must be able to, or they would loop.
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     setting_up = device is None
     if setting_up:

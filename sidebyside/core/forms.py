@@ -102,6 +102,10 @@ class GovukDateWidget(forms.MultiWidget):
         }
         super().__init__(widgets, attrs)
 
+    def id_for_label(self, id_: str) -> str:
+        # Django's MultiWidget names no target; the error summary links to the day box.
+        return f"{id_}_0" if id_ else ""
+
     def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, datetime.date):
             return [value.day, value.month, value.year]

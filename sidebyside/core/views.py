@@ -14,18 +14,21 @@ from sidebyside.core.models import WorkerHeartbeat
 logger = logging.getLogger(__name__)
 
 
-@never_cache
-def health(request: HttpRequest) -> JsonResponse:
-    """Is the database answering and has a worker been seen lately? 200 if both, else 503."""
-    checks: dict[str, str] = {}
+def _database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        checks["database"] = "ok"
     except Exception:
         logger.exception("health check: database unavailable")
-        checks["database"] = "unavailable"
+        return False
+    return True
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Is the database answering and has a worker been seen lately? 200 if both, else 503."""
+    checks: dict[str, str] = {"database": "ok" if _database_ok() else "unavailable"}
     if checks["database"] == "ok":
         cutoff = timezone.now() - settings.WORKER_HEARTBEAT_STALE_AFTER
         alive = WorkerHeartbeat.objects.filter(last_seen__gte=cutoff).count()
@@ -46,12 +49,7 @@ def health_live(request: HttpRequest) -> JsonResponse:
     Unlike /health/ it does not look at the workers, so a stopped worker does not
     take every web node out of service.
     """
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        logger.exception("health check: database unavailable")
+    if not _database_ok():
         return JsonResponse({"status": "unhealthy", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 

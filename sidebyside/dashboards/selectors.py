@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from sidebyside.accounts.models import User
 from sidebyside.gatherings.selectors import sessions_held_by_hub
@@ -31,24 +31,29 @@ _PEOPLE_COUNTS = {
 }
 
 
-def people_by_expertise(
-    hub_ids: Iterable[int],
-) -> tuple[dict[int, tuple[int, int, int]], tuple[int, int, int]]:
-    """People taking part, per hub and across all the hubs given (each person once).
+def _active_memberships(hub_ids: Iterable[int]) -> QuerySet[Membership]:
+    return Membership.objects.filter(hub_id__in=list(hub_ids), ended_at__isnull=True, user__is_active=True)
 
-    Two aggregate queries; someone who is both kinds of expert counts in both columns.
+
+def people_by_expertise(hub_ids: Iterable[int]) -> dict[int, tuple[int, int, int]]:
+    """Per hub: (experts by experience, by profession, everyone). One aggregate query.
+
+    Someone who is both kinds of expert counts in both columns, once in the total.
     """
-    active = Membership.objects.filter(hub_id__in=list(hub_ids), ended_at__isnull=True, user__is_active=True)
-    rows = active.values_list("hub_id").annotate(**_PEOPLE_COUNTS).order_by()
-    per_hub = {hub_id: (experience, profession, people) for hub_id, experience, profession, people in rows}
-    overall = active.aggregate(**_PEOPLE_COUNTS)
-    return per_hub, (overall["experience"], overall["profession"], overall["people"])
+    rows = _active_memberships(hub_ids).values_list("hub_id").annotate(**_PEOPLE_COUNTS).order_by()
+    return {hub_id: (experience, profession, people) for hub_id, experience, profession, people in rows}
 
 
-def hub_figures(hubs: list[Hub]) -> tuple[list[HubFigures], tuple[int, int, int]]:
+def people_across(hub_ids: Iterable[int]) -> tuple[int, int, int]:
+    """The same counts across all the hubs given, each person once however many hubs they are in."""
+    totals = _active_memberships(hub_ids).aggregate(**_PEOPLE_COUNTS)
+    return totals["experience"], totals["profession"], totals["people"]
+
+
+def hub_figures(hubs: list[Hub]) -> list[HubFigures]:
     ids = [hub.pk for hub in hubs]
     sessions = sessions_held_by_hub(ids)
-    people, overall = people_by_expertise(ids)
+    people = people_by_expertise(ids)
     figures = []
     for hub in hubs:
         experience, profession, total = people.get(hub.pk, (0, 0, 0))
@@ -62,7 +67,7 @@ def hub_figures(hubs: list[Hub]) -> tuple[list[HubFigures], tuple[int, int, int]
                 areas_of_work=hub.areas_of_work_list,
             )
         )
-    return figures, overall
+    return figures
 
 
 _STAGE_ORDER = {stage: index for index, stage in enumerate(reversed(Hub.Stage.values))}
@@ -73,7 +78,8 @@ def programme_overview(programme: Programme) -> dict[str, object]:
         Hub.objects.filter(programme=programme, archived_at__isnull=True),
         key=lambda h: (_STAGE_ORDER.get(h.stage, 99), h.started_on or programme.created_at.date(), h.name),
     )
-    figures, (experience, profession, people) = hub_figures(hubs)
+    figures = hub_figures(hubs)
+    experience, profession, people = people_across(hub.pk for hub in hubs)
     archived = list(Hub.objects.filter(programme=programme, archived_at__isnull=False).order_by("name"))
     return {
         "figures": figures,

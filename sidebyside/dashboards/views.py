@@ -41,14 +41,14 @@ def programme(request: HttpRequest, programme_id: int) -> HttpResponse:
 @login_required
 def hub(request: HttpRequest, hub_id: int) -> HttpResponse:
     hub = get_hub_for(request.user, hub_id)
-    figures, _ = selectors.hub_figures([hub])
+    (figures,) = selectors.hub_figures([hub])
     user = request.user
     return render(
         request,
         "dashboards/hub.html",
         {
             "hub": hub,
-            "figures": figures[0],
+            "figures": figures,
             "upcoming": upcoming_for_hub(hub.pk),
             "recent": recent_for_hub(hub.pk),
             "can_change": user.has_perm("hubs.change_hub", hub),

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -118,3 +119,13 @@ def test_beat_records_and_refreshes_one_row_per_worker(db: Any) -> None:
     assert WorkerHeartbeat.objects.count() == 2
     assert WorkerHeartbeat.objects.get(worker_id="worker-a").last_seen >= first
     assert WorkerHeartbeat.objects.get(worker_id="worker-a").last_seen <= timezone.now()
+
+
+def test_rows_of_workers_dead_for_a_day_are_pruned(db: Any) -> None:
+    from sidebyside.core.management.commands.worker import prune_dead_workers
+
+    WorkerHeartbeat.objects.create(worker_id="dead", last_seen=timezone.now() - timedelta(days=2))
+    WorkerHeartbeat.objects.create(worker_id="quiet", last_seen=timezone.now() - timedelta(hours=3))
+
+    assert prune_dead_workers() == 1
+    assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["quiet"]

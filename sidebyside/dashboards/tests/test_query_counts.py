@@ -6,6 +6,8 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,14 +46,10 @@ def test_query_count_is_constant(
     programme: Any,
     hub: Any,
     django_assert_max_num_queries: Any,
-    django_assert_num_queries: Any,
 ) -> None:
     client = client_for(persona)
     url = reverse(name, args=[programme.pk if kwargs == "programme" else hub.pk])
     client.get(url)  # warm the session
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     _grow(programme, 15)

@@ -40,6 +40,7 @@ def test_hub_create_bad_input_shows_every_error_and_keeps_values(client_for: Any
     assert "Date started must be a real date" in page
     assert 'value="Ramsey"' in page
     assert 'value="31"' in page
+    assert '<a href="#id_started_on_0">Date started must be a real date</a>' in page
     assert "<title>Error: Add a hub" in page
     assert not Hub.objects.filter(locality="Ramsey").exists()
 

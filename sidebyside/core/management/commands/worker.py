@@ -21,10 +21,13 @@ from sidebyside.core.models import WorkerHeartbeat
 
 
 def beat(worker_id: str) -> None:
-    now = timezone.now()
-    WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults={"last_seen": now})
-    # Workers killed without warning leave their row behind: clear those after a day.
-    WorkerHeartbeat.objects.filter(last_seen__lt=now - timedelta(days=1)).delete()
+    WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults={"last_seen": timezone.now()})
+
+
+def prune_dead_workers() -> int:
+    """Workers killed without warning leave their row behind: clear those a day old."""
+    deleted, _ = WorkerHeartbeat.objects.filter(last_seen__lt=timezone.now() - timedelta(days=1)).delete()
+    return deleted
 
 
 class Command(DbWorkerCommand):
@@ -51,6 +54,7 @@ class Command(DbWorkerCommand):
                 WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
                 connection.close()
 
+        prune_dead_workers()
         beat(worker_id)
         thread = threading.Thread(target=loop, name="heartbeat", daemon=True)
         thread.start()
