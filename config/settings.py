@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -62,8 +63,10 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "sidebyside.core",
+    "sidebyside.notify",
     "sidebyside.accounts",
     "sidebyside.hubs",
+    "sidebyside.people",
     "sidebyside.gatherings",
     "sidebyside.dashboards",
     "sidebyside.demo",
@@ -151,8 +154,37 @@ TASKS = {
         ]
     }
 }
+# Loops the worker runs beside its tasks (see core/management/commands/worker.py).
+WORKER_LOOPS = ["sidebyside.notify.delivery.deliver_due"]
 # How long without a heartbeat before /health/ reports the worker as down.
 WORKER_HEARTBEAT_STALE_AFTER = timedelta(seconds=env_int("WORKER_HEARTBEAT_STALE_SECONDS", 90, minimum=10))
+
+# --- Messages (GOV.UK Notify through the outbox) -------------------------------------
+# "notify" sends through GOV.UK Notify; "file" appends each message as a JSON line to
+# NOTIFY_FILE (the demo); "console" writes them to standard output.
+NOTIFY_SENDER = env_choice("NOTIFY_SENDER", "notify" if PRODUCTION else "file", ("notify", "file", "console"))
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", "")
+if NOTIFY_SENDER == "notify" and PRODUCTION and not NOTIFY_API_KEY:
+    raise ImproperlyConfigured("NOTIFY_API_KEY is required when NOTIFY_SENDER is notify.")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_FILE = Path(env_str("NOTIFY_FILE", str(BASE_DIR / "var" / "outbox.jsonl")))
+NOTIFY_TIMEOUT_SECONDS = env_int("NOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
+# Tries before a message is marked failed; waits grow from 30 s, doubling, with jitter.
+# How long a worker holds the messages it claimed; one that dies leaves them for another after this.
+# It must be well over twice NOTIFY_TIMEOUT_SECONDS (a worker starts no send it cannot finish in it).
+NOTIFY_LEASE_SECONDS = env_int("NOTIFY_LEASE_SECONDS", 120, minimum=5)
+if NOTIFY_LEASE_SECONDS < 3 * NOTIFY_TIMEOUT_SECONDS:
+    raise ImproperlyConfigured("NOTIFY_LEASE_SECONDS must be at least three times NOTIFY_TIMEOUT_SECONDS.")
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8, minimum=1)
+NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 30, minimum=0)
+# Notify template ids by our template key: NOTIFY_TEMPLATE_<KEY>=<uuid>.
+NOTIFY_TEMPLATES = {
+    key[len("NOTIFY_TEMPLATE_") :].lower(): value
+    for key, value in os.environ.items()
+    if key.startswith("NOTIFY_TEMPLATE_") and value
+}
+# The bearer token Notify sends with delivery receipts (set the same in Notify's settings).
+NOTIFY_CALLBACK_TOKEN = env_str("NOTIFY_CALLBACK_TOKEN", "")
 
 # --- Accounts and sign-in -------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -227,6 +259,12 @@ for _key in FIELD_ENCRYPTION_KEYS:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (44 characters of url-safe base64)."
         ) from None
+
+# --- People: retention ----------------------------------------------------------------
+# Someone nobody has heard from for this many months is flagged for coordinators, then erased
+# when still inactive this many days after the flag (``manage.py apply_retention``, daily).
+PEOPLE_RETENTION_MONTHS = env_int("PEOPLE_RETENTION_MONTHS", 36, minimum=1)
+PEOPLE_RETENTION_WARNING_DAYS = env_int("PEOPLE_RETENTION_WARNING_DAYS", 30, minimum=1)
 
 # --- Security headers -------------------------------------------------------------
 HTTPS = env_bool("HTTPS", PRODUCTION)
@@ -306,5 +344,10 @@ LOGGING = {
         # These write personal data at DEBUG (sesame: the user's name; backends: SQL parameters).
         "sesame": {"level": "INFO"},
         "django.db.backends": {"level": "INFO"},
+        # PDF exports: WeasyPrint reports every step at INFO, fontTools every subset.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # The Notify client's warnings quote Notify's error text, which can echo what was sent.
+        "notifications_python_client": {"level": "ERROR"},
     },
 }

@@ -4,6 +4,8 @@ urlpatterns = [
     path("", include("sidebyside.core.urls")),
     path("", include("sidebyside.accounts.urls")),
     path("", include("sidebyside.hubs.urls")),
+    path("", include("sidebyside.people.urls")),
+    path("", include("sidebyside.notify.urls")),
     path("", include("sidebyside.dashboards.urls")),
 ]
 

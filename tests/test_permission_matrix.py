@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from conftest import PERSONAS
 from sidebyside.core.models import WorkerHeartbeat
+from sidebyside.notify.models import OutboxMessage
+from sidebyside.people.models import Consent, PersonRequest
 
 ANON, MEMBER, OTHER, FAC, COORD, ADMIN, LEADER = PERSONAS
 
@@ -50,6 +52,23 @@ def roles(**statuses: int) -> dict[str, int]:
 HUB = lambda ctx: {"hub_id": ctx["hub"].pk}  # noqa: E731
 PROGRAMME = lambda ctx: {"programme_id": ctx["programme"].pk}  # noqa: E731
 ORGANISATION = lambda ctx: {"organisation_id": ctx["organisation"].pk}  # noqa: E731
+PERSON = lambda ctx: {"person_id": ctx["person"].pk}  # noqa: E731
+PURPOSE = lambda ctx: {"person_id": ctx["person"].pk, "purpose": "quote"}  # noqa: E731
+
+
+def person_page(*, facilitator: int, coordinator: int, programme_admin: int) -> dict[str, int]:
+    """A page of the member's record: the member uses their own pages, others may not know it."""
+    return roles(
+        member=404,
+        other_member=404,
+        facilitator=facilitator,
+        coordinator=coordinator,
+        programme_admin=programme_admin,
+        leader=404,
+    )
+
+
+STAFF_CHANGE = person_page(facilitator=403, coordinator=200, programme_admin=200)
 
 MATRIX: dict[str, Entry] = {
     # Public pages.
@@ -112,12 +131,6 @@ MATRIX: dict[str, Entry] = {
         method="post",
         kwargs=HUB,
     ),
-    "hubs:hub_people": Entry(
-        roles(
-            member=403, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
-        ),
-        kwargs=HUB,
-    ),
     "hubs:organisation_list": Entry(
         roles(
             member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=200
@@ -149,6 +162,92 @@ MATRIX: dict[str, Entry] = {
         method="post",
         kwargs=ORGANISATION,
     ),
+    # Messages.
+    "notify:delivery_receipt": Entry(everyone(403), method="post"),
+    "dashboards:messages_failed": Entry(
+        roles(
+            member=404, other_member=404, facilitator=403, coordinator=403, programme_admin=200, leader=403
+        ),
+        kwargs=PROGRAMME,
+    ),
+    "dashboards:message_retry": Entry(
+        roles(
+            member=404, other_member=404, facilitator=403, coordinator=403, programme_admin=302, leader=403
+        ),
+        method="post",
+        kwargs=lambda ctx: {"programme_id": ctx["programme"].pk, "message_id": ctx["failed_message"].pk},
+    ),
+    # People: the staff pages.
+    "people:programme_people": Entry(
+        roles(
+            member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=PROGRAMME,
+    ),
+    "people:hub_people": Entry(
+        roles(
+            member=403, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=HUB,
+    ),
+    "people:person_add": Entry(
+        roles(
+            member=403, other_member=404, facilitator=403, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=HUB,
+    ),
+    "people:hub_history": Entry(
+        roles(
+            member=403, other_member=404, facilitator=403, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=HUB,
+    ),
+    "people:person": Entry(person_page(facilitator=200, coordinator=200, programme_admin=200), kwargs=PERSON),
+    "people:person_edit": Entry(STAFF_CHANGE, kwargs=PERSON),
+    "people:person_about": Entry(STAFF_CHANGE, kwargs=PERSON),
+    "people:person_status": Entry(STAFF_CHANGE, kwargs=PERSON),
+    "people:person_consents": Entry(
+        person_page(facilitator=200, coordinator=200, programme_admin=200), kwargs=PERSON
+    ),
+    "people:person_consent": Entry(STAFF_CHANGE, kwargs=PURPOSE),
+    "people:person_consent_withdraw": Entry(STAFF_CHANGE, kwargs=PURPOSE),
+    "people:person_needs": Entry(STAFF_CHANGE, kwargs=PERSON),
+    "people:person_needs_edit": Entry(STAFF_CHANGE, kwargs=PERSON),
+    # The plan: the hub coordinator (and named supporters), not the programme admin.
+    "people:person_plan": Entry(
+        person_page(facilitator=403, coordinator=200, programme_admin=403), kwargs=PERSON
+    ),
+    "people:person_plan_edit": Entry(
+        person_page(facilitator=403, coordinator=200, programme_admin=403), kwargs=PERSON
+    ),
+    "people:person_catch_up_add": Entry(
+        person_page(facilitator=403, coordinator=200, programme_admin=403), kwargs=PERSON
+    ),
+    "people:person_history": Entry(STAFF_CHANGE, kwargs=PERSON),
+    "people:person_sign_in_card": Entry(STAFF_CHANGE, kwargs=PERSON),
+    "people:person_request_done": Entry(
+        person_page(facilitator=403, coordinator=302, programme_admin=302),
+        method="post",
+        kwargs=lambda ctx: {"person_id": ctx["person"].pk, "request_id": ctx["person_request"].pk},
+    ),
+    "people:person_erase": Entry(STAFF_CHANGE, kwargs=PERSON),
+    "people:person_merge": Entry(STAFF_CHANGE, kwargs=PERSON),
+    "people:person_export": Entry(
+        STAFF_CHANGE, method="post", kwargs=lambda ctx: {"person_id": ctx["person"].pk, "fmt": "json"}
+    ),
+    # People: each person's own pages.
+    "people:me": Entry(signed_in(200)),
+    "people:me_details": Entry(signed_in(200)),
+    "people:me_contact": Entry(signed_in(200)),
+    "people:me_about": Entry(signed_in(200)),
+    "people:me_consent": Entry(signed_in(200), kwargs=lambda ctx: {"purpose": "quote"}),
+    "people:me_needs": Entry(signed_in(200)),
+    "people:me_plan": Entry(signed_in(200)),
+    "people:me_plan_edit": Entry(signed_in(200)),
+    "people:me_pause": Entry(signed_in(200)),
+    "people:me_data": Entry(signed_in(200)),
+    "people:me_data_download": Entry(signed_in(200), method="post", kwargs=lambda ctx: {"fmt": "json"}),
+    "people:me_forget": Entry(signed_in(200)),
 }
 
 
@@ -180,7 +279,27 @@ def test_every_url_pattern_is_in_the_matrix() -> None:
 @pytest.fixture
 def ctx(programme: Any, hub: Any, other_hub: Any, organisation: Any, personas: Any) -> dict[str, Any]:
     WorkerHeartbeat.objects.create(worker_id="test", last_seen=timezone.now())
-    return {"programme": programme, "hub": hub, "other_hub": other_hub, "organisation": organisation}
+    person = personas["member"].person
+    # The member agreed to their support needs and plan being kept, and asked for a copy of their data.
+    Consent.objects.create(
+        person=person, purpose=Consent.Purpose.STORE_SUPPORT, how="written", given_on=timezone.localdate()
+    )
+    return {
+        "programme": programme,
+        "hub": hub,
+        "other_hub": other_hub,
+        "organisation": organisation,
+        "person": person,
+        "person_request": PersonRequest.objects.create(person=person, kind=PersonRequest.Kind.COPY),
+        "failed_message": OutboxMessage.objects.create(
+            user=person.user,
+            channel="sms",
+            to="+447700900123",
+            template="reminder",
+            status=OutboxMessage.Status.FAILED,
+            next_attempt_at=timezone.now(),
+        ),
+    }
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -244,6 +363,6 @@ def test_staff_must_verify_before_personal_data(
     persona: str, ctx: dict[str, Any], client_for: Callable[..., Client]
 ) -> None:
     client = client_for(persona, verified=False)
-    response = client.get(reverse("hubs:hub_people", kwargs={"hub_id": ctx["hub"].pk}))
+    response = client.get(reverse("people:hub_people", kwargs={"hub_id": ctx["hub"].pk}))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:two_step"))

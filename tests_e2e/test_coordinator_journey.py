@@ -4,38 +4,15 @@ opens a hub, adds a hub with one invalid submission first, and changes it."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from sidebyside.hubs.models import Hub
 from tests_e2e.conftest import check_page
-from tests_e2e.helpers import STAFF_PASSWORD, current_code, load_demo, staff_with_password
+from tests_e2e.helpers import load_demo, sign_in_with_password, staff_with_password
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in_with_password(page: Page, email: str, user: Any) -> None:
-    page.goto("/")
-    check_page(page, "start")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
-    check_page(page, "sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Set up two-step verification")).to_be_visible()
-    check_page(page, "two-step-set-up")
-    # A wrong code first: the error is shown and nothing is lost.
-    page.get_by_label("Code from your authenticator app").fill("000000")
-    page.get_by_role("button", name="Continue").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("The code is not right")
-    check_page(page, "two-step-wrong-code")
-    # After a wrong code the app makes people wait a moment before the next try.
-    page.wait_for_timeout(1500)
-    page.get_by_label("Code from your authenticator app").fill(current_code(user, confirmed=False))
-    page.get_by_role("button", name="Continue").click()
 
 
 def test_coordinator_signs_in_browses_and_manages_hubs(page: Page) -> None:

@@ -102,3 +102,104 @@ def test_coordinator_edits_a_hub_by_keyboard(page: Page) -> None:
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Hub details saved")
     check_page(page, "keyboard-hub-edited")
     expect(page.locator(".govuk-summary-list")).to_contain_text("14 January 2024")
+
+
+def test_member_corrects_details_withdraws_quoting_and_pauses_by_keyboard(page: Page) -> None:
+    from sidebyside.people import consent
+    from sidebyside.people.models import Person
+
+    load_demo()
+    member = User.objects.get(email="cambridge-south.2@example.org")
+    page.goto(sign_in_link_path(member))
+    tab_to(page, r"^Sign in$")
+    follow(page)
+    tab_to(page, r"^Your details$")
+    follow(page)
+    expect(page.get_by_role("heading", name="Your details and choices")).to_be_visible()
+    check_page(page, "keyboard-me")
+
+    tab_to(page, r"^Change\s+your details$")
+    follow(page)
+    tab_to(page, r"^id_phone$", attribute="id")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("07700 900 999")
+    tab_to(page, r"^Save$")
+    follow(page)
+    expect(page.locator(".govuk-notification-banner")).to_be_visible()
+    check_page(page, "keyboard-me-saved")
+
+    tab_to(page, r"^Change\W+Quote what I say in reports$")
+    follow(page)
+    tab_to(page, r"^answer$", attribute="name")
+    for _ in range(5):
+        if page.evaluate("document.activeElement.value") == "no":
+            break
+        page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.checked && document.activeElement.value") == "no"
+    check_page(page, "keyboard-me-consent")
+    tab_to(page, r"^Save your answer$")
+    follow(page)
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("We will not quote you")
+
+    tab_to(page, r"^Pause your involvement$")
+    follow(page)
+    tab_to(page, r"^Pause my involvement$")
+    follow(page)
+    expect(page.get_by_text("You are not taking part at the moment").first).to_be_visible()
+    check_page(page, "keyboard-me-paused")
+
+    person = Person.objects.get(user=member)
+    assert person.phone == "+447700900999"
+    assert person.status == Person.Status.PAUSED
+    assert not consent.may_quote(person)
+
+
+def test_coordinator_records_verbal_consent_by_keyboard(page: Page) -> None:
+    from django.utils import timezone
+
+    from sidebyside.people import consent
+    from sidebyside.people.models import Person
+
+    load_demo()
+    coordinator = staff_with_password("coordinator.cambridge-south@example.org")
+    page.goto("/sign-in/")
+    tab_to(page, r"^id_username$", attribute="id")
+    page.keyboard.type("coordinator.cambridge-south@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type(STAFF_PASSWORD)
+    follow(page)
+    tab_to(page, r"^id_code$", attribute="id")
+    page.keyboard.type(current_code(coordinator, confirmed=False))
+    follow(page)
+    tab_to(page, r"^Cambridge & South$")
+    follow(page)
+    tab_to(page, r"^People in this hub$")
+    follow(page)
+    expect(page.get_by_role("heading", name="People", level=1)).to_be_visible()
+    member = Person.objects.get(user__email="cambridge-south.2@example.org")
+    tab_to(page, f"^{member.user.full_name}$")
+    follow(page)
+    tab_to(page, r"^Consent$")
+    follow(page)
+    tab_to(page, r"^Record consent\W+Use photos of me$")
+    follow(page)
+    check_page(page, "keyboard-consent-form")
+    # An empty submission first: the error summary takes focus and links to the questions.
+    tab_to(page, r"^Record consent$")
+    follow(page)
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select how consent was given")
+    tab_to(page, r"^how$", attribute="name")
+    for _ in range(3):
+        if page.evaluate("document.activeElement.value") == "verbal":
+            break
+        page.keyboard.press("ArrowDown")
+    today = timezone.localdate()
+    tab_to(page, r"^id_given_on_0$", attribute="id")
+    for part in (today.day, today.month, today.year):
+        page.keyboard.type(str(part))
+        page.keyboard.press("Tab")
+    tab_to(page, r"^Record consent$")
+    follow(page)
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Consent recorded")
+    check_page(page, "keyboard-consent-recorded")
+    assert consent.may_use_photos(member)

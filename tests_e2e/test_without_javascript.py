@@ -40,3 +40,31 @@ def test_sign_in_and_search_work_without_javascript(browser: Browser, live_serve
         page.screenshot(path=str(SCREENSHOTS / "no-js-organisations.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_a_member_changes_a_choice_without_javascript(browser: Browser, live_server: Any) -> None:
+    from sidebyside.accounts.models import User
+    from sidebyside.people import consent
+    from tests_e2e.helpers import sign_in_link_path
+
+    load_demo()
+    member = User.objects.get(email="cambridge-south.2@example.org")
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    try:
+        page.goto(sign_in_link_path(member))
+        page.get_by_role("button", name="Sign in").click()
+        page.goto("/me/")
+        expect(page.get_by_role("heading", name="Your details and choices")).to_be_visible()
+        page.goto("/me/consents/photos/")
+        page.get_by_role("button", name="Save your answer").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Select yes or no")
+        page.get_by_label("Yes", exact=True).check()
+        page.get_by_role("button", name="Save your answer").click()
+        expect(page.locator(".govuk-notification-banner")).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / "no-js-me-consent.png"), full_page=True)
+        assert consent.may_use_photos(member.person)
+    finally:
+        context.close()

@@ -18,7 +18,7 @@ def sign_in_link_create(*, user: User, actor: User | None = None) -> str:
     if not user.is_active:
         raise ValueError("Cannot make a sign-in link for a deactivated account.")
     with transaction.atomic():
-        audit(actor=actor, action="sign_in_link.created", obj=user)
+        audit(actor=actor, action="sign_in_link.created", obj=user, subject=user)
     return f"{settings.SITE_URL}{reverse('accounts:sign_in_link')}{get_query_string(user)}"
 
 

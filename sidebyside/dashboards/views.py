@@ -1,14 +1,23 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from sidebyside.core.exceptions import VerificationRequired
 from sidebyside.dashboards import selectors
 from sidebyside.gatherings.selectors import recent_for_hub, upcoming_for_hub
 from sidebyside.hubs.access import get_hub_for, get_programme_for
-from sidebyside.hubs.models import Hub, Programme
+from sidebyside.hubs.models import Hub, Membership, Programme
 from sidebyside.hubs.roles import roles_of
+from sidebyside.notify import services as notify_services
+from sidebyside.notify.models import OutboxMessage
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -57,3 +66,40 @@ def hub(request: HttpRequest, hub_id: int) -> HttpResponse:
             "can_see_programme": user.has_perm("hubs.view_programme", hub.programme),
         },
     )
+
+
+def _messages_programme(request: HttpRequest, programme_id: int) -> Programme:
+    programme = get_programme_for(request.user, programme_id, need="change")
+    user: Any = request.user  # django-otp adds is_verified()
+    if not user.is_verified():
+        raise VerificationRequired  # the list names people
+    return programme
+
+
+def _programme_messages(programme: Programme) -> QuerySet[OutboxMessage]:
+    people = Membership.objects.filter(programme=programme).values("user_id")
+    return OutboxMessage.objects.filter(user_id__in=people)
+
+
+@login_required
+def messages_failed(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """Messages that could not be sent, for the programme admin to check and send again."""
+    programme = _messages_programme(request, programme_id)
+    failed = _programme_messages(programme).filter(status=OutboxMessage.Status.FAILED).select_related("user")
+    page = Paginator(failed.order_by("-failed_at", "-pk"), 50).get_page(request.GET.get("page"))
+    waiting = _programme_messages(programme).filter(status=OutboxMessage.Status.QUEUED).count()
+    return render(
+        request, "dashboards/messages_failed.html", {"programme": programme, "page": page, "waiting": waiting}
+    )
+
+
+@login_required
+@require_POST
+def message_retry(request: HttpRequest, programme_id: int, message_id: int) -> HttpResponse:
+    programme = _messages_programme(request, programme_id)
+    message = _programme_messages(programme).filter(pk=message_id).first()
+    if message is None:
+        raise Http404
+    notify_services.message_retry(actor=request.user, message=message)
+    messages.success(request, "The message will be sent again in a moment")
+    return redirect("dashboards:messages_failed", programme_id=programme.pk)

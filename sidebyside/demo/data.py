@@ -178,3 +178,34 @@ LAST_NAMES = [
     "Walsh",
     "Yates",
 ]
+
+# People records. Phone numbers are in Ofcom's range kept for drama (07700 900000–900999).
+SUPPORT_EXAMPLES: list[tuple[list[str], str]] = [
+    (["step_free", "breaks"], "Uses a walking stick; a chair near the door helps."),
+    (["phone_reminders", "companion"], "Likes a call the day before. Comes with their support worker."),
+    (["quiet_room", "easy_read"], ""),
+    (["interpreter"], "Polish interpreter for longer meetings."),
+    (["large_print", "travel"], "Bus fare from Wisbech."),
+]
+
+ABOUT_EXAMPLE = {
+    "about_communication": "Text me first. I don't always pick up calls from numbers I don't know.",
+    "about_know": "I have been where a lot of people in the room are now. I want services to listen.",
+    "about_counted_on": "Making the tea, and saying the thing nobody else wants to say.",
+    "about_learn": "How to chair a meeting.",
+}
+
+PLAN_EXAMPLE = {
+    "interests": "Cooking, football, the allotment.",
+    "skills_have": "Talking to people who are new. Knowing how the housing system works from the inside.",
+    "skills_want": "Speaking at board meetings.",
+    "know": "What it is like to sofa-surf for a year.",
+    "want_to_learn": "How council budgets are decided.",
+    "involvement": "Monthly meeting, and the working group on GP registration.",
+    "availability": "Weekday afternoons. Not Mondays (appointment).",
+    "good_day": "Chatty, full of ideas, will happily welcome newcomers.",
+    "bad_day": "Quiet, may leave early.",
+    "struggling_signs": "Stops replying to texts; misses two meetings in a row.",
+    "what_helps": "A short message from my buddy. Being given one small job.",
+    "what_does_not_help": "Being asked lots of questions in front of the group.",
+}

@@ -10,7 +10,6 @@ urlpatterns = [
     path("hubs/<int:hub_id>/edit/", views.hub_edit, name="hub_edit"),
     path("hubs/<int:hub_id>/archive/", views.hub_archive, name="hub_archive"),
     path("hubs/<int:hub_id>/restore/", views.hub_restore, name="hub_restore"),
-    path("hubs/<int:hub_id>/people/", views.hub_people, name="hub_people"),
     path("programmes/<int:programme_id>/organisations/", views.organisation_list, name="organisation_list"),
     path(
         "programmes/<int:programme_id>/organisations/new/",

@@ -8,11 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sidebyside.accounts.models import User
-from sidebyside.core.audit import audit
 from sidebyside.hubs import services
 from sidebyside.hubs.access import get_hub_for, get_organisation_for, get_programme_for
 from sidebyside.hubs.forms import HubForm, OrganisationForm, OrganisationSearchForm, ProgrammeForm
-from sidebyside.hubs.models import Hub, Membership, Organisation
+from sidebyside.hubs.models import Hub, Organisation
 
 
 def _actor(request: HttpRequest) -> User:
@@ -75,18 +74,6 @@ def hub_restore(request: HttpRequest, hub_id: int) -> HttpResponse:
     services.hub_restore(actor=_actor(request), hub=hub)
     messages.success(request, f"{hub.name} hub restored")
     return redirect("dashboards:hub", hub_id=hub.pk)
-
-
-@login_required
-def hub_people(request: HttpRequest, hub_id: int) -> HttpResponse:
-    hub = get_hub_for(request.user, hub_id, need="people")
-    audit(actor=request.user, action="hub.people_viewed", obj=hub)
-    memberships = (
-        Membership.objects.filter(hub=hub, ended_at__isnull=True)
-        .select_related("user", "organisation")
-        .order_by("role", "user__full_name")
-    )
-    return render(request, "hubs/hub_people.html", {"hub": hub, "memberships": memberships})
 
 
 @login_required

@@ -31,6 +31,8 @@ SETTINGS_VARIABLES = (
     "HTTPS",
     "DJANGO_SETTINGS_MODULE",
     "FIELD_ENCRYPTION_KEYS",
+    "NOTIFY_SENDER",
+    "NOTIFY_API_KEY",
 )
 
 
@@ -117,6 +119,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         SITE_URL="https://sidebyside.example.org",
         SERVICE_CONTACT_EMAIL="help@example.org",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        NOTIFY_API_KEY="trial-" + secrets.token_hex(16),
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -191,6 +194,8 @@ def test_production_settings_refuse_debug_on() -> None:
         ("DATABASE_URL", "mysql://x@localhost/db"),
         ("FIELD_ENCRYPTION_KEYS", ""),
         ("FIELD_ENCRYPTION_KEYS", "not-a-key"),
+        ("NOTIFY_API_KEY", ""),
+        ("NOTIFY_SENDER", "carrier-pigeon"),
     ],
 )
 def test_production_settings_refuse_a_malformed_value_naming_it(name: str, value: str) -> None:

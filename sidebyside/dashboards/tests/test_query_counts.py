@@ -33,7 +33,7 @@ def _grow(programme: Any, n: int) -> None:
     [
         ("dashboards:programme", "programme_admin", "programme", 12),
         ("dashboards:hub", "coordinator", "hub", 14),
-        ("hubs:hub_people", "coordinator", "hub", 12),
+        ("people:hub_people", "coordinator", "hub", 12),
         ("hubs:organisation_list", "coordinator", "programme", 12),
     ],
 )

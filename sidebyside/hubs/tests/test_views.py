@@ -111,7 +111,7 @@ def test_organisation_bad_website_is_explained(client_for: Any, programme: Any) 
 def test_viewing_a_hubs_people_is_audited(client_for: Any, hub: Any, personas: Any) -> None:
     from sidebyside.core.models import AuditEvent
 
-    assert client_for("facilitator").get(reverse("hubs:hub_people", args=[hub.pk])).status_code == 200
+    assert client_for("facilitator").get(reverse("people:hub_people", args=[hub.pk])).status_code == 200
     event = AuditEvent.objects.get(action="hub.people_viewed")
     assert event.actor == personas["facilitator"]
     assert event.object_id == str(hub.pk)
@@ -125,7 +125,7 @@ def test_a_superuser_must_verify_before_personal_data(client: Any, hub: Any) -> 
     root.save(update_fields=["is_superuser"])
     client.force_login(root)
 
-    response = client.get(reverse("hubs:hub_people", args=[hub.pk]))
+    response = client.get(reverse("people:hub_people", args=[hub.pk]))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:two_step"))

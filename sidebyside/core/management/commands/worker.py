@@ -1,23 +1,31 @@
 """Run the background worker, with a heartbeat that /health/ reads.
 
 A thin wrapper around django-tasks-db's ``db_worker``: same options, plus a
-thread that records every ``--heartbeat`` seconds that this worker is alive.
+thread that records every ``--heartbeat`` seconds that this worker is alive, and a thread
+that runs the loops named in ``settings.WORKER_LOOPS`` (such as delivering the outbox).
+A loop is a callable taking ``worker=`` that returns how much it did; when it did nothing,
+the thread waits ``--poll`` seconds before calling it again.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from argparse import ArgumentParser
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from sidebyside.core.models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
 
 
 def beat(worker_id: str) -> None:
@@ -36,8 +44,11 @@ class Command(DbWorkerCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.add_argument("--heartbeat", type=float, default=15.0, help="seconds between heartbeats")
+        parser.add_argument(
+            "--poll", type=float, default=1.0, help="seconds to wait when a loop had nothing to do"
+        )
 
-    def handle(self, *args: Any, heartbeat: float, worker_id: str, **options: Any) -> None:  # type: ignore[override]
+    def handle(self, *args: Any, heartbeat: float, poll: float, worker_id: str, **options: Any) -> None:  # type: ignore[override]
         if options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
             # The autoreloader's parent only watches files; its child runs tasks and beats.
             super().handle(*args, worker_id=worker_id, **options)
@@ -54,12 +65,33 @@ class Command(DbWorkerCommand):
                 WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
                 connection.close()
 
+        def run_loops() -> None:
+            loops = [import_string(path) for path in settings.WORKER_LOOPS]
+            try:
+                while not stop.is_set():
+                    close_old_connections()
+                    busy = False
+                    for run in loops:
+                        try:
+                            busy = bool(run(worker=worker_id)) or busy
+                        except Exception:
+                            logger.exception("worker loop failed", extra={"loop": run.__qualname__})
+                    if not busy:
+                        stop.wait(poll)
+            finally:
+                connection.close()
+
         prune_dead_workers()
         beat(worker_id)
-        thread = threading.Thread(target=loop, name="heartbeat", daemon=True)
-        thread.start()
+        threads = [
+            threading.Thread(target=loop, name="heartbeat", daemon=True),
+            threading.Thread(target=run_loops, name="loops", daemon=True),
+        ]
+        for thread in threads:
+            thread.start()
         try:
             super().handle(*args, worker_id=worker_id, **options)
         finally:
             stop.set()
-            thread.join(timeout=5)
+            for thread in threads:
+                thread.join(timeout=5)

@@ -14,6 +14,7 @@ from sidebyside.accounts.models import User
 from sidebyside.demo import data
 from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Hub, Membership, Organisation, Programme
+from sidebyside.people.models import CatchUp, Consent, Person, SupportNeeds, WellbeingPlan
 
 LONDON = ZoneInfo("Europe/London")
 # Demo history runs up to this date, and two sessions are planned after it.
@@ -79,6 +80,7 @@ class Command(BaseCommand):
         rng.shuffle(names)
         professional_orgs = [o for o in organisations.values() if o.kind != "peer_led"]
         person_index = 0
+        peer_mentor: Person | None = None
         for spec in data.HUBS:
             hub, _ = Hub.objects.update_or_create(
                 programme=programme,
@@ -100,6 +102,7 @@ class Command(BaseCommand):
             person_index += 1
             _member(programme, hub, coordinator, Membership.Role.COORDINATOR, council)
             experience, profession = spec["people"]
+            peer_mentor = None
             for i in range(experience + profession):
                 expertise = "experience" if i < experience else "profession"
                 if i == 0 and experience:
@@ -113,10 +116,59 @@ class Command(BaseCommand):
                 elif expertise == "both":
                     org = organisations["Open Door Peer Network"]
                 _member(programme, hub, user, role, org)
+                if i == 0 and experience:
+                    peer_mentor = user.person
+                if expertise != "profession":
+                    self._person(user.person, person_index, peer_mentor if i else None)
             self._gatherings(hub, spec)
         self.stdout.write(
             self.style.SUCCESS(f"Demo programme ready: {programme.name}, {len(data.HUBS)} hubs.")
         )
+
+    @staticmethod
+    def _person(person: Person, index: int, buddy: Person | None) -> None:
+        """Contact details, consents, and for some people support needs and a plan."""
+        Person.objects.filter(pk=person.pk).update(
+            phone=f"+447700900{index % 1000:03d}",
+            preferred_channel=Person.Channel.PHONE if index % 5 == 0 else Person.Channel.SMS,
+            how_came=[Person.HowCame.SERVICE, Person.HowCame.PEER, Person.HowCame.EVENT][index % 3],
+            buddy=buddy,
+            last_active_on=HISTORY_ENDS,
+            **(data.ABOUT_EXAMPLE if index % 4 == 0 else {}),
+        )
+        given_on = HISTORY_ENDS - datetime.timedelta(days=30 + index)
+        levels = [Consent.Level.NAMED, Consent.Level.FIRST_NAME, Consent.Level.ANONYMOUS]
+        answers: list[tuple[str, str]] = [
+            (Consent.Purpose.CONTACT_SMS, ""),
+            (Consent.Purpose.RECORD_CONTRIBUTIONS, levels[index % 2 * 2]),
+            (Consent.Purpose.QUOTE, levels[index % 3]),
+        ]
+        if index % 3 == 0:
+            answers.append((Consent.Purpose.STORE_SUPPORT, ""))
+        for purpose, level in answers:
+            if not Consent.objects.filter(person=person, purpose=purpose).exists():
+                how = Consent.How.VERBAL if index % 2 else Consent.How.WRITTEN
+                Consent.objects.create(
+                    person=person, purpose=purpose, level=level, how=how, given_on=given_on
+                )
+        if index % 3 != 0:
+            return
+        needs, details = data.SUPPORT_EXAMPLES[index % len(data.SUPPORT_EXAMPLES)]
+        record = SupportNeeds.objects.filter(person=person).first() or SupportNeeds(person=person)
+        record.needs, record.details = needs, details
+        record.save()
+        if index % 2 == 0 and not person.plans.exists():
+            WellbeingPlan.objects.create(
+                person=person,
+                version=1,
+                review_on=HISTORY_ENDS + datetime.timedelta(days=14),
+                **data.PLAN_EXAMPLE,
+            )
+            CatchUp.objects.create(
+                person=person,
+                held_on=HISTORY_ENDS - datetime.timedelta(days=16),
+                notes="Going well. Wants to try chairing part of the next meeting.",
+            )
 
     @staticmethod
     def _name(names: list[tuple[str, str]], index: int) -> str:
