@@ -19,6 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sidebyside.accounts.models import User
 from sidebyside.hubs.models import Hub, Membership, Organisation, Programme
 
+pytest_plugins = ["tests.fakes.notify"]
+
 PASSWORD = "correct horse battery staple"
 
 
