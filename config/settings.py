@@ -155,7 +155,12 @@ TASKS = {
     }
 }
 # Loops the worker runs beside its tasks (see core/management/commands/worker.py).
-WORKER_LOOPS = ["sidebyside.notify.delivery.deliver_due"]
+WORKER_LOOPS = [
+    "sidebyside.gatherings.reminders.plan_due",  # decides invitations and reminders, into the outbox
+    "sidebyside.notify.delivery.deliver_due",  # sends the outbox
+]
+# How often a worker looks for invitations and reminders that are due.
+REMINDER_CHECK_SECONDS = env_int("REMINDER_CHECK_SECONDS", 30, minimum=1)
 # How long without a heartbeat before /health/ reports the worker as down.
 WORKER_HEARTBEAT_STALE_AFTER = timedelta(seconds=env_int("WORKER_HEARTBEAT_STALE_SECONDS", 90, minimum=10))
 
@@ -169,12 +174,12 @@ if NOTIFY_SENDER == "notify" and PRODUCTION and not NOTIFY_API_KEY:
 NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 NOTIFY_FILE = Path(env_str("NOTIFY_FILE", str(BASE_DIR / "var" / "outbox.jsonl")))
 NOTIFY_TIMEOUT_SECONDS = env_int("NOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
-# Tries before a message is marked failed; waits grow from 30 s, doubling, with jitter.
 # How long a worker holds the messages it claimed; one that dies leaves them for another after this.
 # It must be well over twice NOTIFY_TIMEOUT_SECONDS (a worker starts no send it cannot finish in it).
 NOTIFY_LEASE_SECONDS = env_int("NOTIFY_LEASE_SECONDS", 120, minimum=5)
 if NOTIFY_LEASE_SECONDS < 3 * NOTIFY_TIMEOUT_SECONDS:
     raise ImproperlyConfigured("NOTIFY_LEASE_SECONDS must be at least three times NOTIFY_TIMEOUT_SECONDS.")
+# Tries before a message is marked failed; waits grow from 30 s, doubling, with jitter.
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8, minimum=1)
 NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 30, minimum=0)
 # Notify template ids by our template key: NOTIFY_TEMPLATE_<KEY>=<uuid>.
@@ -183,6 +188,14 @@ NOTIFY_TEMPLATES = {
     for key, value in os.environ.items()
     if key.startswith("NOTIFY_TEMPLATE_") and value
 }
+# The messages the service sends: each needs a template in Notify when sending through it.
+NOTIFY_TEMPLATE_KEYS = ("invitation", "reminder")
+if NOTIFY_SENDER == "notify" and PRODUCTION:
+    _missing = [
+        f"NOTIFY_TEMPLATE_{key.upper()}" for key in NOTIFY_TEMPLATE_KEYS if key not in NOTIFY_TEMPLATES
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"{', '.join(_missing)} must be set when NOTIFY_SENDER is notify.")
 # The bearer token Notify sends with delivery receipts (set the same in Notify's settings).
 NOTIFY_CALLBACK_TOKEN = env_str("NOTIFY_CALLBACK_TOKEN", "")
 
@@ -305,8 +318,17 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files that hold personal data (photos of flipcharts): outside the web root, with no
+# URL of their own; they are served only through views that check who is asking.
+PRIVATE_FILES_ROOT = Path(
+    env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / ("test-private" if TESTING else "private")))
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

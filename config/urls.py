@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("sidebyside.accounts.urls")),
     path("", include("sidebyside.hubs.urls")),
     path("", include("sidebyside.people.urls")),
+    path("", include("sidebyside.gatherings.urls")),
     path("", include("sidebyside.notify.urls")),
     path("", include("sidebyside.dashboards.urls")),
 ]

@@ -10,19 +10,28 @@ object but not do this; 404 may not know it exists.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from conftest import PERSONAS
 from sidebyside.core.models import WorkerHeartbeat
+from sidebyside.gatherings.models import Gathering, Photo, Registration, Reminder
 from sidebyside.notify.models import OutboxMessage
 from sidebyside.people.models import Consent, PersonRequest
+
+# A real PNG picture: two by two red pixels.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a730000001649444154789c633c2127c7"
+    "c0c0c0c4c0c0c0c0c000000d0401087d71ca660000000049454e44ae426082"
+)
 
 ANON, MEMBER, OTHER, FAC, COORD, ADMIN, LEADER = PERSONAS
 
@@ -53,7 +62,48 @@ HUB = lambda ctx: {"hub_id": ctx["hub"].pk}  # noqa: E731
 PROGRAMME = lambda ctx: {"programme_id": ctx["programme"].pk}  # noqa: E731
 ORGANISATION = lambda ctx: {"organisation_id": ctx["organisation"].pk}  # noqa: E731
 PERSON = lambda ctx: {"person_id": ctx["person"].pk}  # noqa: E731
+GATHERING = lambda ctx: {"gathering_id": ctx["gathering"].pk}  # noqa: E731
 PURPOSE = lambda ctx: {"person_id": ctx["person"].pk, "purpose": "quote"}  # noqa: E731
+
+
+def _method(ctx: dict[str, Any]) -> dict[str, int]:
+    """Over A Brew from the library of the ctx programme (the conftest programme is not seeded)."""
+    from sidebyside.gatherings.method_library import seed_methods
+    from sidebyside.gatherings.models import Method
+
+    seed_methods(ctx["programme"])
+    return {"method_id": Method.objects.get(programme=ctx["programme"], name="Over A Brew").pk}
+
+
+def _method_step(ctx: dict[str, Any]) -> dict[str, int]:
+    from sidebyside.gatherings.models import Step
+
+    ids = _method(ctx)
+    return {**ids, "step_id": Step.objects.filter(method_id=ids["method_id"]).order_by("position")[1].pk}
+
+
+def _agenda_item(ctx: dict[str, Any]) -> dict[str, int]:
+    from sidebyside.gatherings.models import Step
+
+    item = Step.objects.create(gathering=ctx["gathering"], position=1, title="Welcome", minutes=10)
+    return {"gathering_id": ctx["gathering"].pk, "step_id": item.pk}
+
+
+METHOD_READ = roles(
+    member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=404
+)
+AGENDA = roles(
+    member=403, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+)
+AGENDA_SAVED = roles(
+    member=403, other_member=404, facilitator=302, coordinator=302, programme_admin=302, leader=403
+)
+
+
+def method_change(status: int) -> dict[str, int]:
+    return roles(
+        member=404, other_member=404, facilitator=403, coordinator=403, programme_admin=status, leader=404
+    )
 
 
 def person_page(*, facilitator: int, coordinator: int, programme_admin: int) -> dict[str, int]:
@@ -68,6 +118,19 @@ def person_page(*, facilitator: int, coordinator: int, programme_admin: int) -> 
     )
 
 
+def staff_of_hub(status: int) -> dict[str, int]:
+    """Planning and running a gathering: the hub's staff and the programme's admins."""
+    return roles(
+        member=403,
+        other_member=404,
+        facilitator=status,
+        coordinator=status,
+        programme_admin=status,
+        leader=403,
+    )
+
+
+STAFF_OF_HUB = staff_of_hub(200)
 STAFF_CHANGE = person_page(facilitator=403, coordinator=200, programme_admin=200)
 
 MATRIX: dict[str, Entry] = {
@@ -177,6 +240,117 @@ MATRIX: dict[str, Entry] = {
         method="post",
         kwargs=lambda ctx: {"programme_id": ctx["programme"].pk, "message_id": ctx["failed_message"].pk},
     ),
+    # Gatherings: each helper module adds its rows below its own comment.
+    "gatherings:gathering": Entry(
+        roles(
+            member=200, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=200
+        ),
+        kwargs=GATHERING,
+    ),
+    # Gatherings: planning and recording.
+    "gatherings:hub_gatherings": Entry(
+        roles(
+            member=200, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=200
+        ),
+        kwargs=HUB,
+    ),
+    "gatherings:gathering_add": Entry(STAFF_OF_HUB, kwargs=HUB),
+    "gatherings:my_gatherings": Entry(signed_in(200)),
+    "gatherings:hub_reminder_times": Entry(
+        roles(
+            member=403, other_member=404, facilitator=403, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=HUB,
+    ),
+    "gatherings:gathering_edit": Entry(STAFF_OF_HUB, kwargs=GATHERING),
+    "gatherings:gathering_cancel": Entry(STAFF_OF_HUB, kwargs=GATHERING),
+    "gatherings:gathering_delete": Entry(STAFF_OF_HUB, kwargs=GATHERING),
+    # Anyone who sees the gathering and has a record may say whether they are coming.
+    "gatherings:gathering_reply": Entry(
+        roles(
+            member=302, other_member=404, facilitator=302, coordinator=302, programme_admin=302, leader=302
+        ),
+        method="post",
+        kwargs=GATHERING,
+    ),
+    "gatherings:gathering_people": Entry(STAFF_OF_HUB, kwargs=GATHERING),
+    "gatherings:registration_change": Entry(
+        staff_of_hub(302),
+        method="post",
+        kwargs=lambda ctx: {**GATHERING(ctx), "registration_id": ctx["registration"].pk},
+    ),
+    "gatherings:reminder_called": Entry(
+        staff_of_hub(302), method="post", kwargs=lambda ctx: {**GATHERING(ctx), "reminder_id": ctx["call"].pk}
+    ),
+    "gatherings:gathering_attendance": Entry(STAFF_OF_HUB, kwargs=GATHERING),
+    # An empty form: staff are shown what is missing.
+    "gatherings:gathering_walk_in": Entry(staff_of_hub(400), method="post", kwargs=GATHERING),
+    "gatherings:gathering_needs": Entry(STAFF_OF_HUB, kwargs=GATHERING),
+    "gatherings:gathering_write_up": Entry(STAFF_OF_HUB, kwargs=GATHERING),
+    "gatherings:photo_add": Entry(staff_of_hub(400), method="post", kwargs=GATHERING),
+    "gatherings:photo": Entry(
+        STAFF_OF_HUB, kwargs=lambda ctx: {**GATHERING(ctx), "photo_id": ctx["photo"].pk}
+    ),
+    "gatherings:photo_delete": Entry(
+        staff_of_hub(302), method="post", kwargs=lambda ctx: {**GATHERING(ctx), "photo_id": ctx["photo"].pk}
+    ),
+    # Gatherings: the method library and agendas.
+    "gatherings:method_list": Entry(
+        roles(
+            member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=PROGRAMME,
+    ),
+    "gatherings:method_add": Entry(
+        roles(
+            member=404, other_member=404, facilitator=403, coordinator=403, programme_admin=200, leader=403
+        ),
+        kwargs=PROGRAMME,
+    ),
+    "gatherings:method": Entry(METHOD_READ, kwargs=_method),
+    "gatherings:method_edit": Entry(method_change(200), kwargs=_method),
+    "gatherings:method_archive": Entry(method_change(200), kwargs=_method),
+    "gatherings:method_restore": Entry(method_change(302), method="post", kwargs=_method),
+    "gatherings:method_step_add": Entry(method_change(200), kwargs=_method),
+    "gatherings:method_step_edit": Entry(method_change(200), kwargs=_method_step),
+    "gatherings:method_step_remove": Entry(method_change(302), method="post", kwargs=_method_step),
+    "gatherings:method_step_move": Entry(method_change(302), method="post", kwargs=_method_step),
+    "gatherings:agenda": Entry(AGENDA, kwargs=GATHERING),
+    # Posted empty: the page comes back with the errors.
+    "gatherings:agenda_add_method": Entry(AGENDA, method="post", kwargs=GATHERING),
+    "gatherings:agenda_add_item": Entry(AGENDA, method="post", kwargs=GATHERING),
+    # Posted empty: an empty group agreement is saved.
+    "gatherings:agenda_ground_rules": Entry(AGENDA_SAVED, method="post", kwargs=GATHERING),
+    "gatherings:agenda_item_edit": Entry(AGENDA, kwargs=_agenda_item),
+    "gatherings:agenda_item_remove": Entry(AGENDA_SAVED, method="post", kwargs=_agenda_item),
+    "gatherings:agenda_item_move": Entry(AGENDA_SAVED, method="post", kwargs=_agenda_item),
+    # Gatherings: run mode.
+    "gatherings:run": Entry(
+        roles(
+            member=403, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=GATHERING,
+    ),
+    # Gatherings: calendars.
+    "gatherings:gathering_calendar": Entry(
+        roles(
+            member=200, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=200
+        ),
+        kwargs=GATHERING,
+    ),
+    # A private feed needs no sign-in: its token is the key. A revoked token gets 404 for everyone
+    # (as does an unknown one); a working one would get 200 for everyone.
+    "gatherings:calendar_feed": Entry(
+        everyone(404),
+        kwargs=lambda ctx: {"token": ctx["hub"].calendar_feeds.create(revoked_at=timezone.now()).token},
+    ),
+    "gatherings:me_calendar": Entry(signed_in(200)),
+    "gatherings:hub_calendar": Entry(
+        roles(
+            member=403, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=HUB,
+    ),
     # People: the staff pages.
     "people:programme_people": Entry(
         roles(
@@ -284,9 +458,29 @@ def ctx(programme: Any, hub: Any, other_hub: Any, organisation: Any, personas: A
     Consent.objects.create(
         person=person, purpose=Consent.Purpose.STORE_SUPPORT, how="written", given_on=timezone.localdate()
     )
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    gathering = Gathering.objects.create(
+        hub=hub,
+        kind="over_a_brew",
+        title="Over A Brew",
+        starts_at=tomorrow,
+        ends_at=tomorrow + datetime.timedelta(hours=2),
+    )
+    registration = Registration.objects.create(gathering=gathering, person=person)
+    photo = Photo.objects.create(gathering=gathering, image=ContentFile(PNG, name="photo.png"))
+    call = Reminder.objects.create(
+        registration=registration,
+        for_start=gathering.starts_at,
+        channel="phone",
+        outcome=Reminder.Outcome.CALL,
+    )
     return {
         "programme": programme,
         "hub": hub,
+        "gathering": gathering,
+        "registration": registration,
+        "photo": photo,
+        "call": call,
         "other_hub": other_hub,
         "organisation": organisation,
         "person": person,

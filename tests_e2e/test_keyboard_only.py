@@ -203,3 +203,28 @@ def test_coordinator_records_verbal_consent_by_keyboard(page: Page) -> None:
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Consent recorded")
     check_page(page, "keyboard-consent-recorded")
     assert consent.may_use_photos(member)
+
+
+def test_member_says_they_are_coming_by_keyboard(page: Page) -> None:
+    load_demo()
+    # Invited to the next drop-in (the demo invites some members and registers others).
+    member = User.objects.get(email="peterborough.2@example.org")
+    page.goto(sign_in_link_path(member))
+    tab_to(page, r"^Sign in$")
+    follow(page)
+    tab_to(page, r"^Your gatherings$")
+    follow(page)
+    expect(page.get_by_role("heading", name="Your gatherings")).to_be_visible()
+    check_page(page, "keyboard-member-gatherings")
+    tab_to(page, r"^Drop-in workshop")
+    follow(page)
+    expect(
+        page.get_by_role("heading", name="Are you coming?").or_(
+            page.get_by_role("heading", name="You are invited")
+        )
+    ).to_be_visible()
+    tab_to(page, r"^I am coming$")
+    follow(page)
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("See you there")
+    expect(page.get_by_role("heading", name="You said you are coming")).to_be_visible()
+    check_page(page, "keyboard-member-coming")

@@ -1,15 +1,28 @@
 """Structured (JSON lines) logging that carries no personal data.
 
 Only whitelisted attributes of a record are written. Request logging records the
-URL *pattern* (``/hubs/<int:hub_id>/``), never the raw path or query string.
+URL *pattern* (``/hubs/<int:hub_id>/``), never the raw path or query string. A message
+that quotes a path anyway (Django's own line for a server error does) has any secret
+path segment redacted: a calendar feed address is ``/calendar/…ics`` in the logs.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import traceback
 from datetime import UTC, datetime
+
+# Paths whose segments are secrets (a private calendar feed's token), and what they become.
+_SECRET_PATHS = ((re.compile(r"/calendar/[^/\s?#]+\.ics"), "/calendar/…ics"),)
+
+
+def redact(text: str) -> str:
+    for pattern, replacement in _SECRET_PATHS:
+        text = pattern.sub(replacement, text)
+    return text
+
 
 _EXTRA_FIELDS = ("route", "method", "status", "duration_ms", "event", "worker_id", "count", "object_type")
 
@@ -20,7 +33,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact(record.getMessage()),
         }
         for field in _EXTRA_FIELDS:
             if hasattr(record, field):

@@ -33,6 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if programme is not None and user.has_perm("hubs.view_programme", programme):
             entries.append(("Dashboard", reverse("dashboards:programme", args=[programme.pk])))
             entries.append(("Organisations", reverse("hubs:organisation_list", args=[programme.pk])))
+            if user.has_perm("gatherings.view_methods", programme):
+                entries.append(("Methods", reverse("gatherings:method_list", args=[programme.pk])))
             staff_roles = {"programme_admin"} & roles.programme_roles.get(programme.pk, frozenset())
             if staff_roles or any({"coordinator", "facilitator"} & r for r in roles.hub_roles.values()):
                 entries.append(("People", reverse("people:programme_people", args=[programme.pk])))
@@ -40,6 +42,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             hub_ids = sorted(roles.hub_roles)
             for hub in Hub.objects.filter(pk__in=hub_ids, archived_at__isnull=True).order_by("name")[:3]:
                 entries.append((hub.name, reverse("dashboards:hub", args=[hub.pk])))
+        entries.append(("Your gatherings", reverse("gatherings:my_gatherings")))
         entries.append(("Your details", reverse("people:me")))
         entries.append(("Your account", reverse("accounts:account")))
         # The entry whose address is the longest start of this page's is the current one.

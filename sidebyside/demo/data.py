@@ -56,6 +56,9 @@ HUBS: list[dict[str, Any]] = [
             "title": "Monthly meeting",
             "every_months": 1,
             "venue": "Mill Road community room",
+            "address": "12 Mill Road, Cambridge",
+            "accessibility": "Step-free entrance. Accessible toilet. Quiet room next door.",
+            "food": "Lunch provided",
         },
     },
     {
@@ -72,6 +75,9 @@ HUBS: list[dict[str, Any]] = [
             "title": "Drop-in workshop",
             "every_months": 2,
             "venue": "Various places in the city",
+            "address": "Details with each invitation",
+            "accessibility": "Ask us about access at each place.",
+            "food": "Tea and biscuits",
         },
     },
     {
@@ -88,6 +94,9 @@ HUBS: list[dict[str, Any]] = [
             "title": "Local session",
             "every_months": 3,
             "venue": "Ely town hall",
+            "address": "Market Street, Ely",
+            "accessibility": "Step-free entrance by the side door. Hearing loop.",
+            "food": "Tea, coffee and sandwiches",
         },
     },
     {

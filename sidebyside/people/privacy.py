@@ -167,6 +167,14 @@ def register_eraser(link_label: str, eraser: Eraser) -> None:
     _ERASERS[link_label] = eraser
 
 
+def register_export_exclusion(link_label: str, why: str) -> None:
+    """Export only the number of a link's rows, saying why (rows about others, or kept as staff)."""
+    EXPORT_EXCLUDED_LINKS[link_label] = why
+
+
+AS_STAFF = "These are records about the people you worked with as staff, so only the number is given."
+
+
 def register_merger(link_label: str, merger: Merger) -> None:
     """How to move a link's rows when two records are merged, where a plain move would break a rule."""
     _MERGERS[link_label] = merger
@@ -326,7 +334,7 @@ _SECRET_NAME = re.compile(r"password|secret|token|security_stamp|(?:^|_)(?:key|k
 # Links whose rows are other people's records: the copy gives only how many there are. The
 # reasons are shown to the person, so they are written to them.
 _OTHERS = "These are other people's records, so only the number is given."
-_AS_STAFF = "These are records about the people you worked with as staff, so only the number is given."
+_AS_STAFF = AS_STAFF
 EXPORT_EXCLUDED_LINKS: dict[str, str] = {
     "people.person.key_worker": _OTHERS,
     "people.person.buddy": _OTHERS,

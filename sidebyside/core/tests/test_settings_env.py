@@ -33,6 +33,8 @@ SETTINGS_VARIABLES = (
     "FIELD_ENCRYPTION_KEYS",
     "NOTIFY_SENDER",
     "NOTIFY_API_KEY",
+    "NOTIFY_TEMPLATE_INVITATION",
+    "NOTIFY_TEMPLATE_REMINDER",
 )
 
 
@@ -120,6 +122,8 @@ def production_env(**overrides: str) -> dict[str, str]:
         SERVICE_CONTACT_EMAIL="help@example.org",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         NOTIFY_API_KEY="trial-" + secrets.token_hex(16),
+        NOTIFY_TEMPLATE_INVITATION="8c1f7f9e-2d4a-4a49-9d55-1b1f0c7d2e01",
+        NOTIFY_TEMPLATE_REMINDER="8c1f7f9e-2d4a-4a49-9d55-1b1f0c7d2e02",
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -196,6 +200,7 @@ def test_production_settings_refuse_debug_on() -> None:
         ("FIELD_ENCRYPTION_KEYS", "not-a-key"),
         ("NOTIFY_API_KEY", ""),
         ("NOTIFY_SENDER", "carrier-pigeon"),
+        ("NOTIFY_TEMPLATE_REMINDER", ""),
     ],
 )
 def test_production_settings_refuse_a_malformed_value_naming_it(name: str, value: str) -> None:

@@ -21,6 +21,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.test import Client, override_settings
@@ -31,6 +32,7 @@ from sidebyside.accounts.models import User
 from sidebyside.accounts.services import totp_device_start
 from sidebyside.core.crypto import encrypted_fields
 from sidebyside.core.models import AuditEvent
+from sidebyside.gatherings.models import CalendarFeed, Gathering, Photo, Registration, Reminder, Series
 from sidebyside.hubs.models import Hub, Membership
 from sidebyside.notify.services import message_enqueue
 from sidebyside.people import privacy, services
@@ -138,8 +140,32 @@ def build_person(personas: dict[str, Any], hub: Hub) -> Built:
         )
     user.groups.add(Group.objects.create(name="Readers"))
     user.user_permissions.add(Permission.objects.get(codename="view_person"))
+    _gathering_rows(person, hub)
     person.refresh_from_db()
     return Built(person, coordinator, key_worker, buddy, fan, device)
+
+
+def _gathering_rows(person: Person, hub: Hub) -> None:
+    """A gathering they came to, and (as if they were staff too) one they set up and ran."""
+    user = person.user
+    start = timezone.now() - datetime.timedelta(days=3)
+    series = Series.objects.create(hub=hub, repeats=Series.Repeats.WEEKLY, created_by=user)
+    gathering = Gathering.objects.create(
+        hub=hub,
+        series=series,
+        kind="meeting",
+        title="Hub meeting",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        created_by=user,
+    )
+    gathering.facilitators.add(user)
+    registration = Registration.objects.create(gathering=gathering, person=person, attendance="attended")
+    Reminder.objects.create(
+        registration=registration, for_start=start, channel="phone", outcome="called", done_by=user
+    )
+    Photo.objects.create(gathering=gathering, image=ContentFile(b"x", name="x.png"), uploaded_by=user)
+    CalendarFeed.objects.create(user=user, created_by=user)
 
 
 @pytest.fixture
@@ -177,7 +203,14 @@ def test_export_holds_every_row_linked_to_the_person(built: Built) -> None:
     plans = data["related"]["people.wellbeingplan"]
     assert {p["interests"] for p in plans} == {f"{WORD} interests", f"{WORD} interests, chess"}
     assert data["related"]["people.supportneeds"][0]["needs"] == ["breaks"]
-    assert {x["link"]: x["count"] for x in data["left_out"]} == {"people.person.key_worker": 1}
+    # What they did as staff (the test person set up a gathering too) is counted, not shown.
+    assert {x["link"]: x["count"] for x in data["left_out"]} == {
+        "people.person.key_worker": 1,
+        "gatherings.gathering.created_by": 1,
+        "gatherings.series.created_by": 1,
+        "gatherings.photo.uploaded_by": 1,
+        "gatherings.reminder.done_by": 1,
+    }
     assert set(data) == {"generated_at", "person", "related", "left_out"}
 
 

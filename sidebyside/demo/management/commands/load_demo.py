@@ -12,7 +12,8 @@ from django.db import transaction
 
 from sidebyside.accounts.models import User
 from sidebyside.demo import data
-from sidebyside.gatherings.models import Gathering
+from sidebyside.gatherings.method_library import seed_methods
+from sidebyside.gatherings.models import Gathering, Registration
 from sidebyside.hubs.models import Hub, Membership, Organisation, Programme
 from sidebyside.people.models import CatchUp, Consent, Person, SupportNeeds, WellbeingPlan
 
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         programme, _ = Programme.objects.update_or_create(
             name=data.PROGRAMME["name"], defaults={k: v for k, v in data.PROGRAMME.items() if k != "name"}
         )
+        seed_methods(programme)
         organisations = {}
         for name, kind, website in data.ORGANISATIONS:
             organisations[name], _ = Organisation.objects.update_or_create(
@@ -184,9 +186,10 @@ class Command(BaseCommand):
         last = dates[-1]
         # Two sessions planned ahead of the demo's "today".
         dates += _month_steps(last, plan["every_months"], datetime.date(2100, 1, 1))[1:3]
+        upcoming = []
         for day in dates:
             starts = datetime.datetime.combine(day, datetime.time(10, 30), tzinfo=LONDON)
-            Gathering.objects.get_or_create(
+            gathering, _ = Gathering.objects.get_or_create(
                 hub=hub,
                 starts_at=starts,
                 defaults={
@@ -194,5 +197,29 @@ class Command(BaseCommand):
                     "title": f"{plan['title']}, {day:%B %Y}",
                     "ends_at": starts + datetime.timedelta(hours=2),
                     "venue": plan["venue"],
+                    "address": plan.get("address", ""),
+                    "accessibility": plan.get("accessibility", ""),
+                    "food": plan.get("food", ""),
+                    "capacity": 20,
                 },
             )
+            if day > HISTORY_ENDS:
+                upcoming.append(gathering)
+        # The hub's members: most coming to the next gathering, all invited to the one after.
+        members = list(
+            Person.objects.filter(
+                user__memberships__hub=hub,
+                user__memberships__role=Membership.Role.MEMBER,
+                user__memberships__ended_at__isnull=True,
+            ).order_by("pk")
+        )
+        for index, gathering in enumerate(upcoming[:2]):
+            for position, person in enumerate(members):
+                status = (
+                    Registration.Status.REGISTERED
+                    if index == 0 and position % 4
+                    else Registration.Status.INVITED
+                )
+                Registration.objects.get_or_create(
+                    gathering=gathering, person=person, defaults={"status": status}
+                )
