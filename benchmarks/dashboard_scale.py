@@ -18,49 +18,21 @@ from __future__ import annotations
 import datetime
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("SIDEBYSIDE_ENV", "development")
-os.environ["DEBUG"] = "false"
-_tmp = tempfile.TemporaryDirectory()
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp.name}/bench.sqlite3")
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+# common sets up Django: it must come (and sorts) before the django imports.
+from common import fresh_database
+from django.db import connection
+from django.test import Client
+from django.test.utils import setup_test_environment
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from sidebyside.accounts.models import User  # noqa: E402
-from sidebyside.gatherings.models import Gathering  # noqa: E402
-from sidebyside.hubs.models import Hub, Membership, Programme  # noqa: E402
-from sidebyside.people.models import Consent, Person, WellbeingPlan  # noqa: E402
+from sidebyside.accounts.models import User
+from sidebyside.gatherings.models import Gathering
+from sidebyside.hubs.models import Hub, Membership, Programme
+from sidebyside.people.models import Consent, Person, WellbeingPlan
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "60"))
-
-
-def ensure_database() -> None:
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        settings = connection.settings_dict
-        admin = (
-            f"host={settings['HOST']} port={settings['PORT'] or 5432} user={settings['USER']} dbname=postgres"
-        )
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{settings["NAME"]}"')
-            conn.execute(f'CREATE DATABASE "{settings["NAME"]}"')
-    call_command("migrate", verbosity=0)
 
 
 def build(
@@ -145,7 +117,7 @@ def main() -> None:
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = ["testserver"]
-    ensure_database()
+    fresh_database()
     print(f"database: {connection.vendor}; rounds per page: {ROUNDS}")
     small = build("small", hubs=5, people_per_hub=20, sessions_per_hub=100, first_hub_people=20)
     large = build("large", hubs=60, people_per_hub=100, sessions_per_hub=600, first_hub_people=3000)
