@@ -440,38 +440,27 @@ def reminder_called(request: HttpRequest, gathering_id: int, reminder_id: int) -
 # --- On the day ------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def gathering_attendance(request: HttpRequest, gathering_id: int) -> HttpResponse:
-    gathering = get_gathering_for(request.user, gathering_id, "run")
-    check_gathering(request.user, gathering, "attendees")
-    registrations = list(
+def _expected(gathering: Gathering) -> list[Registration]:
+    return list(
         gathering.registrations.exclude(status=R.DECLINED)
         .select_related("person__user")
         .order_by("person__user__full_name")
     )
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        valid = set(Registration.Attendance.values) - {""}
-        marks: dict[int, str] = {}
-        for registration in registrations:
-            mark = request.POST.get(f"r{registration.pk}", "")
-            if mark in valid:
-                marks[registration.pk] = mark
-            elif mark:
-                errors.append(
-                    (
-                        f"r{registration.pk}",
-                        f"Choose came, apologies or absent for {registration.person.user.display_name}",
-                    )
-                )
-        if not errors:
-            services.attendance_record(actor=_actor(request), gathering=gathering, marks=marks)
-            messages.success(request, "Attendance saved")
-            return redirect("gatherings:gathering_attendance", gathering_id=gathering.pk)
+
+
+def _attendance_page(
+    request: HttpRequest,
+    gathering: Gathering,
+    registrations: list[Registration],
+    *,
+    walk_in_form: WalkInForm | None = None,
+    errors: list[tuple[str, str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    posted = request.POST if errors else {}
     for registration in registrations:
-        chosen = request.POST.get(f"r{registration.pk}") if request.method == "POST" else None
-        registration.chosen = chosen if chosen is not None else registration.attendance  # type: ignore[attr-defined]
+        # After an error, show what was chosen; otherwise what is stored.
+        registration.chosen = posted.get(f"r{registration.pk}", registration.attendance)  # type: ignore[attr-defined]
     came = [r for r in registrations if r.attendance == Registration.Attendance.ATTENDED]
     by_kind = Counter(r.person.user.expertise for r in came)
     return render(
@@ -483,10 +472,35 @@ def gathering_attendance(request: HttpRequest, gathering_id: int) -> HttpRespons
             "choices": SHORT_MARKS,
             "came": len(came),
             "by_kind": [(KIND_PLURALS.get(kind, kind), n) for kind, n in sorted(by_kind.items())],
-            "walk_in_form": WalkInForm(),
-            "errors": errors,
+            "walk_in_form": walk_in_form or WalkInForm(),
+            "errors": errors or [],
         },
+        status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def gathering_attendance(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    gathering = get_gathering_for(request.user, gathering_id, "run")
+    check_gathering(request.user, gathering, "attendees")
+    registrations = _expected(gathering)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        valid = set(Registration.Attendance.values) - {""}
+        marks: dict[int, str] = {}
+        for registration in registrations:
+            mark = request.POST.get(f"r{registration.pk}", "")
+            if mark in valid:
+                marks[registration.pk] = mark
+            elif mark:
+                name = registration.person.user.display_name
+                errors.append((f"r{registration.pk}", f"Choose came, apologies or absent for {name}"))
+        if not errors:
+            services.attendance_record(actor=_actor(request), gathering=gathering, marks=marks)
+            messages.success(request, "Attendance saved")
+            return redirect("gatherings:gathering_attendance", gathering_id=gathering.pk)
+    return _attendance_page(request, gathering, registrations, errors=errors)
 
 
 @login_required
@@ -504,25 +518,7 @@ def gathering_walk_in(request: HttpRequest, gathering_id: int) -> HttpResponse:
         )
         messages.success(request, f"{form.cleaned_data['full_name']} added and marked as came")
         return redirect("gatherings:gathering_attendance", gathering_id=gathering.pk)
-    registrations = list(
-        gathering.registrations.exclude(status=R.DECLINED)
-        .select_related("person__user")
-        .order_by("person__user__full_name")
-    )
-    return render(
-        request,
-        "gatherings/gathering_attendance.html",
-        {
-            "gathering": gathering,
-            "registrations": registrations,
-            "choices": SHORT_MARKS,
-            "came": sum(1 for r in registrations if r.attendance == Registration.Attendance.ATTENDED),
-            "by_kind": [],
-            "walk_in_form": form,
-            "errors": [],
-        },
-        status=400,
-    )
+    return _attendance_page(request, gathering, _expected(gathering), walk_in_form=form, status=400)
 
 
 @login_required
