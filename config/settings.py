@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sidebyside.hubs",
     "sidebyside.people",
     "sidebyside.gatherings",
+    "sidebyside.voices",
     "sidebyside.dashboards",
     "sidebyside.demo",
 ]
@@ -130,13 +131,24 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
     _db["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600, minimum=0)
     # A file, not memory, so that a real worker process in the tests can share it.
-    _db["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    _db["TEST"] = {"NAME": env_str("TEST_SQLITE_NAME", str(BASE_DIR / "var" / "test.sqlite3"))}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     if env_bool("DATABASE_POOL", not TESTING):
-        _db["OPTIONS"] = {"pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_SIZE", 8, minimum=1)}}
+        from psycopg_pool import ConnectionPool
+
+        _db["OPTIONS"] = {
+            "pool": {
+                "min_size": 1,
+                "max_size": env_int("DATABASE_POOL_SIZE", 8, minimum=1),
+                # A connection the database dropped (a restart, a failover) is replaced before use,
+                # not handed to a request to fail.
+                "check": ConnectionPool.check_connection,
+            }
+        }
         _db["CONN_MAX_AGE"] = 0
     else:
         _db["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+        _db["CONN_HEALTH_CHECKS"] = True
 else:
     raise ImproperlyConfigured("DATABASE_URL must point at SQLite or PostgreSQL.")
 DATABASES = {"default": _db}
@@ -189,7 +201,7 @@ NOTIFY_TEMPLATES = {
     if key.startswith("NOTIFY_TEMPLATE_") and value
 }
 # The messages the service sends: each needs a template in Notify when sending through it.
-NOTIFY_TEMPLATE_KEYS = ("invitation", "reminder")
+NOTIFY_TEMPLATE_KEYS = ("invitation", "reminder", "thank_you", "safeguarding")
 if NOTIFY_SENDER == "notify" and PRODUCTION:
     _missing = [
         f"NOTIFY_TEMPLATE_{key.upper()}" for key in NOTIFY_TEMPLATE_KEYS if key not in NOTIFY_TEMPLATES
@@ -278,6 +290,10 @@ for _key in FIELD_ENCRYPTION_KEYS:
 # when still inactive this many days after the flag (``manage.py apply_retention``, daily).
 PEOPLE_RETENTION_MONTHS = env_int("PEOPLE_RETENTION_MONTHS", 36, minimum=1)
 PEOPLE_RETENTION_WARNING_DAYS = env_int("PEOPLE_RETENTION_WARNING_DAYS", 30, minimum=1)
+
+# --- Voices: answers from phones ---------------------------------------------------------
+# Answers one phone (its device cookie, never its address: a venue shares one) may send a minute.
+JOIN_SUBMISSIONS_PER_MINUTE = env_int("JOIN_SUBMISSIONS_PER_MINUTE", 20, minimum=1)
 
 # --- Security headers -------------------------------------------------------------
 HTTPS = env_bool("HTTPS", PRODUCTION)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("sidebyside.hubs.urls")),
     path("", include("sidebyside.people.urls")),
     path("", include("sidebyside.gatherings.urls")),
+    path("", include("sidebyside.voices.urls")),
     path("", include("sidebyside.notify.urls")),
     path("", include("sidebyside.dashboards.urls")),
 ]

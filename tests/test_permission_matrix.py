@@ -26,6 +26,7 @@ from sidebyside.core.models import WorkerHeartbeat
 from sidebyside.gatherings.models import Gathering, Photo, Registration, Reminder
 from sidebyside.notify.models import OutboxMessage
 from sidebyside.people.models import Consent, PersonRequest
+from sidebyside.voices.models import Contribution, ImportJob, JoinCode, Prompt
 
 # A real PNG picture: two by two red pixels.
 PNG = bytes.fromhex(
@@ -87,6 +88,13 @@ def _agenda_item(ctx: dict[str, Any]) -> dict[str, int]:
 
     item = Step.objects.create(gathering=ctx["gathering"], position=1, title="Welcome", minutes=10)
     return {"gathering_id": ctx["gathering"].pk, "step_id": item.pk}
+
+
+def _join_question(ctx: dict[str, Any]) -> dict[str, int]:
+    from sidebyside.voices.models import Question
+
+    question = Question.objects.create(gathering=ctx["gathering"], prompt=ctx["prompt"])
+    return {"gathering_id": ctx["gathering"].pk, "question_id": question.pk}
 
 
 METHOD_READ = roles(
@@ -351,6 +359,112 @@ MATRIX: dict[str, Entry] = {
         ),
         kwargs=HUB,
     ),
+    # Voices: joining from a phone (no account).
+    # Public: anyone with the code answers; nobody needs to sign in.
+    "voices:join_start": Entry(everyone(200)),
+    "voices:join_answer": Entry(everyone(200), kwargs=lambda ctx: {"code": ctx["join_code"].code}),
+    "voices:join_thanks": Entry(everyone(200), kwargs=lambda ctx: {"code": ctx["join_code"].code}),
+    # Staff: open a gathering for phones, its questions, checking, the poster and the QR code.
+    "voices:join_setup": Entry(STAFF_OF_HUB, kwargs=GATHERING),
+    # Posted empty: the page comes back with the errors.
+    "voices:join_question_add": Entry(STAFF_OF_HUB, method="post", kwargs=GATHERING),
+    "voices:join_question_remove": Entry(staff_of_hub(302), method="post", kwargs=_join_question),
+    "voices:join_question_move": Entry(staff_of_hub(302), method="post", kwargs=_join_question),
+    "voices:join_checking": Entry(STAFF_OF_HUB, method="post", kwargs=GATHERING),
+    "voices:join_poster": Entry(STAFF_OF_HUB, kwargs=GATHERING),
+    "voices:join_qr": Entry(STAFF_OF_HUB, kwargs=GATHERING),
+    # Voices: the live wall.
+    "voices:wall": Entry(STAFF_OF_HUB, kwargs=GATHERING),
+    "voices:wall_live": Entry(STAFF_OF_HUB, kwargs=GATHERING),
+    "voices:wall_hide": Entry(
+        staff_of_hub(302),
+        method="post",
+        kwargs=lambda ctx: {**GATHERING(ctx), "contribution_id": ctx["contribution"].pk},
+    ),
+    "voices:wall_show": Entry(
+        staff_of_hub(302),
+        method="post",
+        kwargs=lambda ctx: {**GATHERING(ctx), "contribution_id": ctx["contribution"].pk},
+    ),
+    # Voices: rapid entry.
+    "voices:entry": Entry(STAFF_OF_HUB, kwargs=HUB),
+    # Someone else's note (the ctx one was not typed up): staff are told it cannot be undone.
+    "voices:entry_undo": Entry(
+        staff_of_hub(302), method="post", kwargs=lambda ctx: {"contribution_id": ctx["contribution"].pk}
+    ),
+    # Voices: imports.
+    "voices:import": Entry(STAFF_OF_HUB, kwargs=HUB),
+    # The ctx import has no file kept: staff are told so (200); its preview sends them to the columns.
+    "voices:import_job": Entry(STAFF_OF_HUB, kwargs=lambda ctx: {"job_id": ctx["import_job"].pk}),
+    "voices:import_preview": Entry(staff_of_hub(302), kwargs=lambda ctx: {"job_id": ctx["import_job"].pk}),
+    "voices:import_progress": Entry(STAFF_OF_HUB, kwargs=lambda ctx: {"job_id": ctx["import_job"].pk}),
+    "voices:import_problems_csv": Entry(STAFF_OF_HUB, kwargs=lambda ctx: {"job_id": ctx["import_job"].pk}),
+    "voices:import_again": Entry(
+        staff_of_hub(302), method="post", kwargs=lambda ctx: {"job_id": ctx["import_job"].pk}
+    ),
+    # Voices: text messages in.
+    # Notify's callback: without its bearer token, refused for everyone (signed in or not).
+    "voices:inbound_sms": Entry(everyone(403), method="post"),
+    # Voices: moderation and safeguarding.
+    "voices:moderation_queue": Entry(STAFF_OF_HUB, kwargs=HUB),
+    "voices:safeguarding_lead": Entry(
+        roles(
+            member=403, other_member=404, facilitator=403, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=HUB,
+    ),
+    "voices:contribution": Entry(
+        STAFF_OF_HUB, kwargs=lambda ctx: {"contribution_id": ctx["contribution"].pk}
+    ),
+    # An empty POST (no version) changes nothing and goes back to the queue.
+    "voices:contribution_allow": Entry(
+        staff_of_hub(302), method="post", kwargs=lambda ctx: {"contribution_id": ctx["contribution"].pk}
+    ),
+    "voices:contribution_hide": Entry(
+        staff_of_hub(302), method="post", kwargs=lambda ctx: {"contribution_id": ctx["contribution"].pk}
+    ),
+    "voices:contribution_redact": Entry(
+        staff_of_hub(302), method="post", kwargs=lambda ctx: {"contribution_id": ctx["contribution"].pk}
+    ),
+    "voices:contribution_safeguarding": Entry(
+        STAFF_OF_HUB, kwargs=lambda ctx: {"contribution_id": ctx["contribution"].pk}
+    ),
+    # Voices: browsing, search and export.
+    "voices:hub_contributions": Entry(STAFF_OF_HUB, kwargs=HUB),
+    "voices:hub_contributions_csv": Entry(STAFF_OF_HUB, kwargs=HUB),
+    "voices:hub_contributions_xlsx": Entry(STAFF_OF_HUB, kwargs=HUB),
+    # Voices: prompts.
+    "voices:prompt_list": Entry(
+        roles(
+            member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=PROGRAMME,
+    ),
+    "voices:prompt_add": Entry(
+        roles(
+            member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=PROGRAMME,
+    ),
+    "voices:prompt_edit": Entry(
+        roles(
+            member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=404
+        ),
+        kwargs=lambda ctx: {"prompt_id": ctx["prompt"].pk},
+    ),
+    "voices:prompt_archive": Entry(
+        roles(
+            member=404, other_member=404, facilitator=403, coordinator=403, programme_admin=200, leader=404
+        ),
+        kwargs=lambda ctx: {"prompt_id": ctx["prompt"].pk},
+    ),
+    "voices:prompt_restore": Entry(
+        roles(
+            member=404, other_member=404, facilitator=403, coordinator=403, programme_admin=302, leader=404
+        ),
+        method="post",
+        kwargs=lambda ctx: {"prompt_id": ctx["prompt"].pk},
+    ),
     # People: the staff pages.
     "people:programme_people": Entry(
         roles(
@@ -474,9 +588,26 @@ def ctx(programme: Any, hub: Any, other_hub: Any, organisation: Any, personas: A
         channel="phone",
         outcome=Reminder.Outcome.CALL,
     )
+    prompt = Prompt.objects.create(programme=programme, text="What would make this hub better?")
+    join_code = JoinCode.objects.create(
+        gathering=gathering, open_until=gathering.ends_at + datetime.timedelta(days=7)
+    )
+    contribution = Contribution.objects.create(
+        hub=hub,
+        gathering=gathering,
+        prompt=prompt,
+        text="More evening sessions",
+        said_at=timezone.now(),
+        channel="phone",
+    )
+    import_job = ImportJob.objects.create(hub=hub, filename="notes.csv", digest="0" * 64)
     return {
         "programme": programme,
         "hub": hub,
+        "prompt": prompt,
+        "join_code": join_code,
+        "contribution": contribution,
+        "import_job": import_job,
         "gathering": gathering,
         "registration": registration,
         "photo": photo,

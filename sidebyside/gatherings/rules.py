@@ -27,10 +27,15 @@ def _hub_and_programme(obj: Any) -> tuple[int | None, int | None]:
         return None, obj.programme_id
     if isinstance(obj, Programme):
         return None, obj.pk
+    # Anything else that belongs to a hub (a contribution, an import) or to a programme (a prompt).
+    if getattr(obj, "hub_id", None) is not None:
+        return obj.hub_id, obj.hub.programme_id
+    if getattr(obj, "programme_id", None) is not None:
+        return None, obj.programme_id
     return None, None
 
 
-def _role(*wanted: str, programme_wide: tuple[str, ...] = ()):
+def role(*wanted: str, programme_wide: tuple[str, ...] = ()):
     """Has the user one of ``wanted`` in the object's hub, or one of ``programme_wide`` in its programme?"""
 
     @rules.predicate
@@ -54,9 +59,9 @@ def is_staff_in_programme(user: Any, obj: Any) -> bool:
     return bool(roles_of(user).in_programme(programme_id) & {R.PROGRAMME_ADMIN, R.COORDINATOR, R.FACILITATOR})
 
 
-sees_hub = _role(R.MEMBER, R.FACILITATOR, R.COORDINATOR, programme_wide=(R.PROGRAMME_ADMIN, R.LEADER))
-runs_hub = _role(R.FACILITATOR, R.COORDINATOR, programme_wide=(R.PROGRAMME_ADMIN,))
-is_programme_admin = _role(programme_wide=(R.PROGRAMME_ADMIN,))
+sees_hub = role(R.MEMBER, R.FACILITATOR, R.COORDINATOR, programme_wide=(R.PROGRAMME_ADMIN, R.LEADER))
+runs_hub = role(R.FACILITATOR, R.COORDINATOR, programme_wide=(R.PROGRAMME_ADMIN,))
+is_programme_admin = role(programme_wide=(R.PROGRAMME_ADMIN,))
 
 rules.add_perm("gatherings.view_gathering", sees_hub)
 rules.add_perm("gatherings.plan_gathering", runs_hub)

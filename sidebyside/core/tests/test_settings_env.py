@@ -35,6 +35,8 @@ SETTINGS_VARIABLES = (
     "NOTIFY_API_KEY",
     "NOTIFY_TEMPLATE_INVITATION",
     "NOTIFY_TEMPLATE_REMINDER",
+    "NOTIFY_TEMPLATE_THANK_YOU",
+    "NOTIFY_TEMPLATE_SAFEGUARDING",
 )
 
 
@@ -124,6 +126,8 @@ def production_env(**overrides: str) -> dict[str, str]:
         NOTIFY_API_KEY="trial-" + secrets.token_hex(16),
         NOTIFY_TEMPLATE_INVITATION="8c1f7f9e-2d4a-4a49-9d55-1b1f0c7d2e01",
         NOTIFY_TEMPLATE_REMINDER="8c1f7f9e-2d4a-4a49-9d55-1b1f0c7d2e02",
+        NOTIFY_TEMPLATE_THANK_YOU="8c1f7f9e-2d4a-4a49-9d55-1b1f0c7d2e03",
+        NOTIFY_TEMPLATE_SAFEGUARDING="8c1f7f9e-2d4a-4a49-9d55-1b1f0c7d2e04",
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}

@@ -37,6 +37,7 @@ from sidebyside.hubs.models import Hub, Membership
 from sidebyside.notify.services import message_enqueue
 from sidebyside.people import privacy, services
 from sidebyside.people.models import CatchUp, Consent, Person, PersonRequest, SupportNeeds, WellbeingPlan
+from sidebyside.voices.models import Contribution, ImportJob, SafeguardingLead
 
 # Distinctive values: a search of the whole database for any of them after erasure must find nothing.
 NAME = "Zephyrine Quandt-Oyelaran"
@@ -166,6 +167,21 @@ def _gathering_rows(person: Person, hub: Hub) -> None:
     )
     Photo.objects.create(gathering=gathering, image=ContentFile(b"x", name="x.png"), uploaded_by=user)
     CalendarFeed.objects.create(user=user, created_by=user)
+    # Something they said, giving their name; and, as staff, one they typed up and checked.
+    Contribution.objects.create(
+        hub=hub, text="The bus is too dear", said_at=start, channel="phone", author=person, name_given=NAME
+    )
+    Contribution.objects.create(
+        hub=hub,
+        text="More evening sessions",
+        said_at=start,
+        channel="facilitator",
+        entered_by=user,
+        safeguarding_by=user,
+        redacted_by=user,
+    )
+    ImportJob.objects.create(hub=hub, filename="notes.csv", digest="0" * 64, created_by=user)
+    SafeguardingLead.objects.create(hub=hub, user=user)
 
 
 @pytest.fixture
@@ -210,6 +226,10 @@ def test_export_holds_every_row_linked_to_the_person(built: Built) -> None:
         "gatherings.series.created_by": 1,
         "gatherings.photo.uploaded_by": 1,
         "gatherings.reminder.done_by": 1,
+        "voices.contribution.entered_by": 1,
+        "voices.contribution.safeguarding_by": 1,
+        "voices.contribution.redacted_by": 1,
+        "voices.importjob.created_by": 1,
     }
     assert set(data) == {"generated_at", "person", "related", "left_out"}
 

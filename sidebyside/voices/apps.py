@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class VoicesConfig(AppConfig):
+    name = "sidebyside.voices"
+    label = "voices"
+    verbose_name = "Voices"
+
+    def ready(self) -> None:
+        from sidebyside.voices import privacy, prompt_library
+
+        privacy.register()
+        prompt_library.connect()  # every new programme starts with the question library

@@ -1,0 +1,57 @@
+"""Forms for checking contributions and for a hub's safeguarding lead."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from sidebyside.accounts.models import User
+from sidebyside.core.forms import GovukForm
+from sidebyside.voices.services_moderation import Concern
+
+BACK_TO = (("queue", "queue"), ("contribution", "contribution"))
+
+
+class ActionForm(GovukForm):
+    """One button's worth: the version of the contribution the moderator saw, and where to go back."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    back = forms.ChoiceField(widget=forms.HiddenInput, choices=BACK_TO, required=False)
+
+
+class ConcernForm(GovukForm):
+    concern = forms.ChoiceField(
+        label="What is the concern?",
+        help_text="Choose the one that fits best. The safeguarding lead will read the words themselves.",
+        choices=Concern.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the concern is"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    back = forms.ChoiceField(widget=forms.HiddenInput, choices=BACK_TO, required=False)
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+class LeadForm(GovukForm):
+    user = StaffChoiceField(
+        label="Who is the safeguarding lead for this hub?",
+        help_text="They are told, by email or text message, when someone raises a concern about what was said.",
+        queryset=User.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select who the safeguarding lead is",
+            "invalid_choice": "Select one of the hub's coordinators or facilitators",
+        },
+    )
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = staff

@@ -1,0 +1,139 @@
+"""Writes for answering from a phone: the questions a gathering asks, whether answers are checked
+before the shared screen shows them, and storing what someone sent from their phone.
+
+Storing goes through ``services.contribution_add`` (idempotent on the UUID the form carried).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sidebyside.core.audit import audit
+from sidebyside.gatherings.models import Gathering
+from sidebyside.voices.models import Contribution, JoinCode, Prompt, Question
+from sidebyside.voices.services import Stored, contribution_add
+
+Direction = Literal["up", "down"]
+NAME_MAX = 100
+
+
+def _in_order(gathering: Gathering) -> list[Question]:
+    return list(Question.objects.select_for_update().filter(gathering=gathering).order_by("position", "pk"))
+
+
+def _renumber(questions: list[Question]) -> None:
+    for index, question in enumerate(questions):
+        if question.position != index:
+            question.position = index
+            question.save(update_fields=["position"])
+
+
+@transaction.atomic
+def question_add(*, actor: Any, gathering: Gathering, prompt: Prompt) -> Question:
+    """Ask ``prompt`` at the gathering, after the questions already asked (once only)."""
+    if prompt.programme_id != gathering.hub.programme_id:
+        raise ValidationError("That question belongs to another programme")
+    existing = _in_order(gathering)
+    found = next((q for q in existing if q.prompt_id == prompt.pk), None)
+    if found is not None:
+        return found
+    _renumber(existing)
+    question = Question.objects.create(gathering=gathering, prompt=prompt, position=len(existing))
+    audit(actor=actor, action="voices.question_added", obj=gathering, question=question.pk, prompt=prompt.pk)
+    return question
+
+
+@transaction.atomic
+def question_add_new(*, actor: Any, gathering: Gathering, text: str) -> Question:
+    """Write a new question for the programme (or reuse one with the same words) and ask it."""
+    text = " ".join(text.split())
+    if not text:
+        raise ValidationError("Write the question")
+    prompt = Prompt.objects.filter(programme_id=gathering.hub.programme_id, text__iexact=text).first()
+    if prompt is None:
+        prompt = Prompt(programme_id=gathering.hub.programme_id, text=text)
+        prompt.full_clean()
+        prompt.save()
+        audit(actor=actor, action="voices.prompt_created", obj=prompt)
+    return question_add(actor=actor, gathering=gathering, prompt=prompt)
+
+
+@transaction.atomic
+def question_remove(*, actor: Any, question: Question) -> None:
+    gathering = question.gathering
+    audit(actor=actor, action="voices.question_removed", obj=gathering, prompt=question.prompt_id)
+    question.delete()
+    _renumber(_in_order(gathering))
+
+
+@transaction.atomic
+def question_move(*, actor: Any, question: Question, direction: Direction) -> bool:
+    """Swap the question with the one before or after it. False if it is already at that end."""
+    questions = _in_order(question.gathering)
+    index = next((i for i, q in enumerate(questions) if q.pk == question.pk), None)
+    if index is None:
+        return False
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(questions):
+        _renumber(questions)
+        return False
+    questions[index], questions[other] = questions[other], questions[index]
+    _renumber(questions)
+    audit(actor=actor, action="voices.question_moved", obj=question.gathering, question=question.pk, to=other)
+    return True
+
+
+@transaction.atomic
+def join_code_set_moderated(*, actor: Any, join: JoinCode, moderated: bool) -> JoinCode:
+    if join.moderated != moderated:
+        join.moderated = moderated
+        join.save(update_fields=["moderated", "updated_at"])
+        audit(actor=actor, action="voices.join_checking_changed", obj=join.gathering, moderated=moderated)
+    return join
+
+
+def identify_as(choice: str, name: str) -> str:
+    """What someone chose, as the contribution records it.
+
+    With no name there is nothing to show, so the words are anonymous; a full name is used only
+    when it has at least two words and they chose it.
+    """
+    I = Contribution.Identify  # noqa: E741
+    if not name.strip() or choice not in (I.NAMED, I.FIRST_NAME):
+        return I.ANONYMOUS
+    if choice == I.NAMED and len(name.split()) >= 2:
+        return I.NAMED
+    return I.FIRST_NAME
+
+
+def phone_contribution_add(
+    *,
+    uuid_value: uuid.UUID,
+    join: JoinCode,
+    question: Question | None,
+    text: str,
+    name: str,
+    choice: str,
+    device: str,
+) -> Stored:
+    """Store what someone sent from their own phone: once, however many times it arrives."""
+    gathering = join.gathering
+    name = " ".join(name.split())[:NAME_MAX]
+    return contribution_add(
+        uuid_value=uuid_value,
+        hub_id=gathering.hub_id,
+        text=text,
+        channel=Contribution.Channel.PHONE,
+        gathering=gathering,
+        prompt=question.prompt if question is not None else None,
+        name_given=name,
+        identify_as=identify_as(choice, name),
+        state=Contribution.State.PENDING if join.moderated else Contribution.State.SHOWN,
+        device=device,
+        said_at=timezone.now(),
+    )

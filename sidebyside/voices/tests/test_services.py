@@ -1,0 +1,85 @@
+"""Storing contributions once, whatever arrives twice."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import uuid
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from sidebyside.hubs.models import Hub
+from sidebyside.voices.models import Contribution
+from sidebyside.voices.services import Invalid, contribution_add, device_digest, too_many
+
+
+def test_the_same_uuid_stores_once(db: Any, hub: Hub) -> None:
+    key = uuid.uuid4()
+    first = contribution_add(uuid_value=key, hub_id=hub.pk, text="  More evening sessions  ", channel="phone")
+    again = contribution_add(uuid_value=key, hub_id=hub.pk, text="More evening sessions", channel="phone")
+
+    assert first.created
+    assert not again.created
+    assert again.contribution.pk == first.contribution.pk
+    assert Contribution.objects.get().text == "More evening sessions"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("", "Write something"), ("   \n ", "Write something"), ("x" * 100_000, "too long")],
+)
+def test_empty_and_huge_texts_are_refused_plainly(db: Any, hub: Hub, text: str, message: str) -> None:
+    with pytest.raises(Invalid, match=message):
+        contribution_add(uuid_value=uuid.uuid4(), hub_id=hub.pk, text=text, channel="phone")
+    assert not Contribution.objects.exists()
+
+
+def test_emoji_right_to_left_and_markup_are_kept_as_written(db: Any, hub: Hub) -> None:
+    for text in ("Tea please ☕🙂", "نريد المزيد من الجلسات", "<script>alert(1)</script>"):
+        contribution_add(uuid_value=uuid.uuid4(), hub_id=hub.pk, text=text, channel="phone")
+    assert set(Contribution.objects.values_list("text", flat=True)) == {
+        "Tea please ☕🙂",
+        "نريد المزيد من الجلسات",
+        "<script>alert(1)</script>",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_copies_at_once_store_one_row(hub: Hub) -> None:
+    key = uuid.uuid4()
+    barrier = threading.Barrier(5)
+    results: list[bool] = []
+    errors: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            results.append(
+                contribution_add(uuid_value=key, hub_id=hub.pk, text="Same words", channel="phone").created
+            )
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert sorted(results) == [False, False, False, False, True]  # one stored it, four were told it is there
+    assert Contribution.objects.filter(uuid=key).count() == 1
+
+
+def test_a_device_is_slowed_down_not_a_venue(db: Any, hub: Hub) -> None:
+    busy, quiet = device_digest("phone-a"), device_digest("phone-b")
+    for _ in range(20):
+        contribution_add(uuid_value=uuid.uuid4(), hub_id=hub.pk, text="hello", channel="phone", device=busy)
+    assert too_many(busy)
+    assert not too_many(quiet)
+    assert not too_many(busy, now=timezone.now() + datetime.timedelta(minutes=2))

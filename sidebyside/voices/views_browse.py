@@ -1,0 +1,119 @@
+"""A hub's contributions: filter, search, page through, and download as CSV or XLSX.
+
+The hub's staff and the programme's admins (``voices.view_contributions``, two-step verified)
+see them. Contributions flagged for safeguarding are shown, clearly marked, only to those who
+may moderate; downloads always leave them out. Each download is audited (counts only).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sidebyside.core.audit import audit
+from sidebyside.hubs.models import Hub
+from sidebyside.voices import export
+from sidebyside.voices.access import get_voices_hub_for
+from sidebyside.voices.forms_browse import BrowseForm, contributions_of
+
+PAGE_SIZE = 50
+
+
+def _filters_from(hub: Hub, may_moderate: bool, data: QueryDict) -> BrowseForm:
+    filled = QueryDict(_query_string(data))
+    form = BrowseForm(filled or None, hub=hub, may_moderate=may_moderate)
+    form.is_valid()
+    return form
+
+
+def _query_string(data: QueryDict) -> str:
+    kept = data.copy()
+    for unused in ("page", "csrfmiddlewaretoken"):
+        kept.pop(unused, None)
+    return kept.urlencode()
+
+
+@login_required
+@require_GET
+def hub_contributions(request: HttpRequest, hub_id: int) -> HttpResponse:
+    hub = get_voices_hub_for(request.user, hub_id, "view")
+    may_moderate = request.user.has_perm("voices.moderate", hub)
+    form = _filters_from(hub, may_moderate, request.GET)
+    filters = form.filters()
+    page = Paginator(contributions_of(hub, filters, flagged=may_moderate), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for contribution in page.object_list:
+        contribution.shown_as = export.who(contribution)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "voices/browse/hub_contributions.html",
+        {
+            "hub": hub,
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "query_string": _query_string(request.GET),
+            "may_moderate": may_moderate,
+            "max_rows": export.MAX_ROWS,
+        },
+    )
+
+
+def _download(request: HttpRequest, hub_id: int, kind: str) -> HttpResponse:
+    hub = get_voices_hub_for(request.user, hub_id, "view")
+    data = request.POST if request.method == "POST" else request.GET
+    form = _filters_from(hub, False, data)
+    filters = form.filters()
+    # Downloads leave out what is flagged for safeguarding: they travel beyond this service.
+    contributions = contributions_of(hub, filters, flagged=False)
+    count = contributions.count()
+    back = reverse("voices:hub_contributions", args=[hub.pk])
+    if query := _query_string(data):
+        back += f"?{query}"
+    if count > export.MAX_ROWS:
+        messages.error(
+            request,
+            f"That is {count:,} contributions: downloads hold up to {export.MAX_ROWS:,}. "
+            "Choose dates or a gathering to download fewer at a time.",
+        )
+        return redirect(back)
+    rows = contributions.iterator(chunk_size=2000)
+    if kind == "csv":
+        content, content_type = export.as_csv(rows), "text/csv; charset=utf-8"
+    else:
+        content = export.as_xlsx(rows)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    audit(
+        actor=request.user,
+        action="voices.contributions_downloaded",
+        obj=hub,
+        format=kind,
+        rows=count,
+        filtered=filters.any,
+    )
+    name = f"contributions-{slugify(hub.name) or hub.pk}-{timezone.localdate():%Y-%m-%d}.{kind}"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hub_contributions_csv(request: HttpRequest, hub_id: int) -> HttpResponse:
+    return _download(request, hub_id, "csv")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hub_contributions_xlsx(request: HttpRequest, hub_id: int) -> HttpResponse:
+    return _download(request, hub_id, "xlsx")
