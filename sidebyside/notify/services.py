@@ -54,3 +54,31 @@ def message_retry(*, actor: Any, message: OutboxMessage) -> OutboxMessage:
     message.save()
     audit(actor=actor, action="notify.message_retried", obj=message)
     return message
+
+
+RECEIPT_FAILURES = {
+    "permanent-failure": "The number or address does not exist or cannot receive messages",
+    "temporary-failure": "The phone was off or the inbox full for too long",
+    "technical-failure": "GOV.UK Notify had a technical problem",
+}
+
+
+@transaction.atomic
+def receipt_record(*, message_id: int, status: str, notify_id: str) -> bool:
+    """What Notify's delivery receipt says happened to a message. False if there is no such message."""
+    message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+    if message is None:
+        return False
+    now = timezone.now()
+    if status == "delivered":
+        # Delivered: who it went to and what it said are no longer needed.
+        message.status, message.delivered_at = OutboxMessage.Status.DELIVERED, now
+        message.to, message.personalisation = "-", ""
+    elif status in RECEIPT_FAILURES:
+        message.status, message.failed_at = OutboxMessage.Status.FAILED, now
+        message.failure = RECEIPT_FAILURES[status]
+    else:
+        return True  # still on its way ("sending", "pending"): nothing to record yet
+    message.notify_id = message.notify_id or notify_id
+    message.save()
+    return True

@@ -7,17 +7,10 @@ import secrets
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from sidebyside.notify.models import OutboxMessage
-
-_FAILED = {
-    "permanent-failure": "The number or address does not exist or cannot receive messages",
-    "temporary-failure": "The phone was off or the inbox full for too long",
-    "technical-failure": "GOV.UK Notify had a technical problem",
-}
+from sidebyside.notify.services import receipt_record
 
 
 def _authorised(request: HttpRequest) -> bool:
@@ -39,18 +32,7 @@ def delivery_receipt(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": "not a delivery receipt"}, status=400)
     if not reference.startswith("outbox-") or not reference[7:].isdigit():
         return JsonResponse({"ok": True, "matched": False})
-    message = OutboxMessage.objects.filter(pk=int(reference[7:])).first()
-    if message is None:
-        return JsonResponse({"ok": True, "matched": False})
-    now = timezone.now()
-    if status == "delivered":
-        # Delivered: who it went to and what it said are no longer needed.
-        message.status, message.delivered_at = OutboxMessage.Status.DELIVERED, now
-        message.to, message.personalisation = "-", ""
-    elif status in _FAILED:
-        message.status, message.failed_at, message.failure = OutboxMessage.Status.FAILED, now, _FAILED[status]
-    else:
-        return JsonResponse({"ok": True, "matched": True})
-    message.notify_id = message.notify_id or str(receipt.get("id") or "")
-    message.save()
-    return JsonResponse({"ok": True, "matched": True})
+    matched = receipt_record(
+        message_id=int(reference[7:]), status=status, notify_id=str(receipt.get("id") or "")
+    )
+    return JsonResponse({"ok": True, "matched": matched})
