@@ -403,6 +403,12 @@ MATRIX: dict[str, Entry] = {
         staff_of_hub(302), method="post", kwargs=lambda ctx: {"job_id": ctx["import_job"].pk}
     ),
     # Voices: text messages in.
+    "voices:hub_text_number": Entry(
+        roles(
+            member=403, other_member=404, facilitator=403, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=HUB,
+    ),
     # Notify's callback: without its bearer token, refused for everyone (signed in or not).
     "voices:inbound_sms": Entry(everyone(403), method="post"),
     # Voices: moderation and safeguarding.

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from sidebyside.hubs.models import Hub
@@ -140,3 +141,30 @@ def test_a_coordinator_removes_a_phone_number_and_allows_the_words(page: Page) -
     message = OutboxMessage.objects.get(template="safeguarding")
     assert message.to == COORDINATOR
     assert "nowhere" not in message.personalisation
+
+
+def test_on_a_phone_a_coordinator_removes_a_phone_number(phone: Page) -> None:
+    load_demo()
+    hub = Hub.objects.get(name="Cambridge & South")
+    contribution = Contribution.objects.create(
+        hub=hub, text=WORDS, said_at=timezone.now(), channel="phone", state="pending"
+    )
+    coordinator = staff_with_password(COORDINATOR)
+    sign_in_with_password(phone, COORDINATOR, coordinator)
+    phone.goto(f"/hubs/{hub.pk}/contributions/check/")
+    expect(phone.get_by_role("heading", name="Check what people said", level=1)).to_be_visible()
+    check_page(phone, "moderation-queue-phone")
+
+    card = phone.locator(f"#contribution-{contribution.pk}")
+    card.get_by_role("button", name=re.compile("Remove personal details")).tap()
+    expect(phone.locator(".govuk-notification-banner--success")).to_contain_text("Personal details removed")
+    expect(phone.locator(f"#contribution-{contribution.pk}")).to_contain_text("Ring me on [removed]")
+    assert "07700 900123" not in phone.content()
+    phone.locator(f"#contribution-{contribution.pk}").get_by_role("button", name=re.compile("^Allow")).tap()
+    expect(phone.locator(".govuk-notification-banner--success")).to_be_visible()
+    check_page(phone, "moderation-queue-phone-done")
+
+    contribution.refresh_from_db()
+    assert contribution.state == "shown"
+    assert "07700 900123" not in contribution.text
+    assert "07700 900123" in contribution.original

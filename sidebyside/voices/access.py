@@ -19,7 +19,7 @@ from sidebyside.hubs.models import Hub
 from sidebyside.voices.models import CODE_LENGTH, Contribution, ImportJob, JoinCode
 from sidebyside.voices.rules import PERSONAL_DATA_PERMISSIONS
 
-VoicesNeed = Literal["view", "enter", "moderate", "import", "original", "safeguarding_lead"]
+VoicesNeed = Literal["view", "enter", "moderate", "import", "original", "safeguarding_lead", "text_number"]
 
 _PERMS: dict[str, str] = {
     "view": "voices.view_contributions",
@@ -28,6 +28,7 @@ _PERMS: dict[str, str] = {
     "import": "voices.import",
     "original": "voices.view_original",
     "safeguarding_lead": "voices.set_safeguarding_lead",
+    "text_number": "voices.set_text_number",
 }
 
 
