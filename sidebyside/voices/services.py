@@ -66,15 +66,27 @@ def too_many(device: str, *, now: datetime.datetime | None = None) -> bool:
     )
 
 
-def contribution_add(*, uuid_value: uuid.UUID, hub_id: int, text: str, channel: str, **fields: Any) -> Stored:
-    """Store a contribution once. Returns it, and whether this call stored it."""
+def contribution_store(
+    *, uuid_value: uuid.UUID, hub_id: int, text: str, channel: str, **fields: Any
+) -> Contribution:
+    """Insert a contribution unless one with this UUID is already stored: one query.
+
+    Returns the row as written here (without its id on PostgreSQL); callers that need the stored
+    row use ``contribution_add``.
+    """
     text = clean_text(text)
     fields.setdefault("said_at", timezone.now())
     row = Contribution(uuid=uuid_value, hub_id=hub_id, text=text, channel=channel, **fields)
     row.full_clean(exclude=["uuid", "hub", "gathering", "prompt", "author", "entered_by", "import_job"])
     Contribution.objects.bulk_create([row], ignore_conflicts=True)
+    return row
+
+
+def contribution_add(*, uuid_value: uuid.UUID, hub_id: int, text: str, channel: str, **fields: Any) -> Stored:
+    """Store a contribution once. Returns it, and whether this call stored it."""
+    row = contribution_store(uuid_value=uuid_value, hub_id=hub_id, text=text, channel=channel, **fields)
     stored = Contribution.objects.get(uuid=uuid_value)
-    created = stored.created_at == row.created_at and stored.text == text
+    created = stored.created_at == row.created_at and stored.text == row.text
     return Stored(stored, created)
 
 

@@ -1,7 +1,7 @@
 """Writes for answering from a phone: the questions a gathering asks, whether answers are checked
 before the shared screen shows them, and storing what someone sent from their phone.
 
-Storing goes through ``services.contribution_add`` (idempotent on the UUID the form carried).
+Storing goes through ``services.contribution_store`` (idempotent on the UUID the form carried).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.utils import timezone
 from sidebyside.core.audit import audit
 from sidebyside.gatherings.models import Gathering
 from sidebyside.voices.models import Contribution, JoinCode, Prompt, Question
-from sidebyside.voices.services import Stored, contribution_add
+from sidebyside.voices.services import contribution_store
 
 Direction = Literal["up", "down"]
 NAME_MAX = 100
@@ -120,11 +120,11 @@ def phone_contribution_add(
     name: str,
     choice: str,
     device: str,
-) -> Stored:
+) -> Contribution:
     """Store what someone sent from their own phone: once, however many times it arrives."""
     gathering = join.gathering
     name = " ".join(name.split())[:NAME_MAX]
-    return contribution_add(
+    return contribution_store(
         uuid_value=uuid_value,
         hub_id=gathering.hub_id,
         text=text,

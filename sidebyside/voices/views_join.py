@@ -3,7 +3,7 @@
 The phone's pages are public and small: their own minimal layout (``voices/join/base.html``) with
 a stylesheet of a few kilobytes instead of GOV.UK Frontend, so they load on 3G and old phones.
 Each answer form carries a UUID made here when the page is made (it works without JavaScript);
-``services.contribution_add`` stores a UUID once, so a resend after a lost answer is harmless.
+``services.contribution_store`` stores a UUID once, so a resend after a lost answer is harmless.
 ``join.js`` sends with fetch and, when there is no signal, keeps the answer on the phone and
 resends it (same UUID) when the signal is back.
 
@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -257,15 +257,15 @@ def _sent_before(data: dict[str, Any], join: JoinCode, question: Question | None
     """Already stored: this very form (its answer was lost on the way back), or the same words
     from the same phone to the same question a moment ago (the page was reloaded with the Back
     button, which makes a new form, and sent again)."""
-    if Contribution.objects.filter(uuid=data["uuid"]).exists():
-        return True
-    return Contribution.objects.filter(
+    same_form = Q(uuid=data["uuid"])
+    same_words = Q(
         device=device,
         gathering=join.gathering,
         prompt=question.prompt if question is not None else None,
         text=data["text"],
         created_at__gte=timezone.now() - RESENT_WITHIN,
-    ).exists()
+    )
+    return Contribution.objects.filter(same_form | same_words).exists()
 
 
 def _sent(request: HttpRequest, thanks: str, device_value: str, new: bool) -> HttpResponse:

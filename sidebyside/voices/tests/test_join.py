@@ -729,3 +729,17 @@ def test_run_mode_panel(join: JoinCode, gathering: Gathering, hub: Hub) -> None:
 
 def test_too_many_ignores_an_empty_device() -> None:
     assert services.too_many("") is False
+
+
+@pytest.mark.django_db
+def test_an_answer_costs_five_queries_however_many_questions(
+    join: JoinCode, prompts: list[Prompt], django_assert_num_queries: Any
+) -> None:
+    """The answer is the busiest path of a session: the code, the questions, "sent before?",
+    "too many?" and the insert. Nothing more, and nothing that grows."""
+    client = phone()
+    page = client.get(answer_url(join))
+    data = {"uuid": form_uuid(page), "question": "", "text": "Pinned", "name": "", "identify": "anonymous"}
+    with django_assert_num_queries(5):
+        response = client.post(answer_url(join), data)
+    assert response.status_code == 302
