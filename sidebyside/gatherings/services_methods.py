@@ -12,9 +12,9 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from sidebyside.accounts.models import User
+from sidebyside.core.archiving import set_archived
 from sidebyside.core.audit import audit
 from sidebyside.gatherings.models import Gathering, Method, Registration, Step
 from sidebyside.hubs.models import Programme
@@ -78,19 +78,13 @@ def method_update(*, actor: User, method: Method, **fields: Any) -> Method:
 @transaction.atomic
 def method_archive(*, actor: User, method: Method) -> Method:
     """Archived methods stay in the library, and on agendas, but are not offered any more."""
-    if method.archived_at is None:
-        method.archived_at = timezone.now()
-        method.save(update_fields=["archived_at", "updated_at"])
-        audit(actor=actor, action="method.archived", obj=method)
+    set_archived(actor=actor, obj=method, archived=True)
     return method
 
 
 @transaction.atomic
 def method_restore(*, actor: User, method: Method) -> Method:
-    if method.archived_at is not None:
-        method.archived_at = None
-        method.save(update_fields=["archived_at", "updated_at"])
-        audit(actor=actor, action="method.restored", obj=method)
+    set_archived(actor=actor, obj=method, archived=False)
     return method
 
 

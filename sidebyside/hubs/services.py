@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from sidebyside.accounts.models import User
+from sidebyside.core.archiving import set_archived
 from sidebyside.core.audit import audit
 from sidebyside.hubs.models import Hub, Membership, Organisation, Programme
 
@@ -46,24 +46,15 @@ def hub_update(*, actor: User, hub: Hub, **fields: Any) -> Hub:
     return hub
 
 
-def _set_archived(*, actor: User, obj: Hub | Organisation, archived: bool) -> None:
-    """Archive or restore: nothing is deleted, and doing it twice changes nothing."""
-    if obj.is_archived == archived:
-        return
-    obj.archived_at = timezone.now() if archived else None
-    obj.save(update_fields=["archived_at", "updated_at"])
-    audit(actor=actor, action=f"{obj._meta.model_name}.{'archived' if archived else 'restored'}", obj=obj)
-
-
 @transaction.atomic
 def hub_archive(*, actor: User, hub: Hub) -> Hub:
-    _set_archived(actor=actor, obj=hub, archived=True)
+    set_archived(actor=actor, obj=hub, archived=True)
     return hub
 
 
 @transaction.atomic
 def hub_restore(*, actor: User, hub: Hub) -> Hub:
-    _set_archived(actor=actor, obj=hub, archived=False)
+    set_archived(actor=actor, obj=hub, archived=False)
     return hub
 
 
@@ -87,13 +78,13 @@ def organisation_update(*, actor: User, organisation: Organisation, **fields: An
 
 @transaction.atomic
 def organisation_archive(*, actor: User, organisation: Organisation) -> Organisation:
-    _set_archived(actor=actor, obj=organisation, archived=True)
+    set_archived(actor=actor, obj=organisation, archived=True)
     return organisation
 
 
 @transaction.atomic
 def organisation_restore(*, actor: User, organisation: Organisation) -> Organisation:
-    _set_archived(actor=actor, obj=organisation, archived=False)
+    set_archived(actor=actor, obj=organisation, archived=False)
     return organisation
 
 

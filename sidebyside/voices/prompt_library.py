@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from sidebyside.core.archiving import set_archived
 from sidebyside.core.audit import audit
 
 if TYPE_CHECKING:
@@ -183,17 +183,11 @@ def prompt_update(*, actor: User, prompt: Prompt, text: str, hint: str = "") -> 
 @transaction.atomic
 def prompt_archive(*, actor: User, prompt: Prompt) -> Prompt:
     """Archived questions keep their answers but are not offered for new gatherings."""
-    if prompt.archived_at is None:
-        prompt.archived_at = timezone.now()
-        prompt.save(update_fields=["archived_at", "updated_at"])
-        audit(actor=actor, action="prompt.archived", obj=prompt)
+    set_archived(actor=actor, obj=prompt, archived=True)
     return prompt
 
 
 @transaction.atomic
 def prompt_restore(*, actor: User, prompt: Prompt) -> Prompt:
-    if prompt.archived_at is not None:
-        prompt.archived_at = None
-        prompt.save(update_fields=["archived_at", "updated_at"])
-        audit(actor=actor, action="prompt.restored", obj=prompt)
+    set_archived(actor=actor, obj=prompt, archived=False)
     return prompt
