@@ -40,6 +40,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                 Path(f"{name}{suffix}").unlink(missing_ok=True)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_join_cache() -> None:
+    """Each test starts with no join code remembered (``voices.join_cache``)."""
+    from sidebyside.voices import join_cache
+
+    join_cache.forget()
+
+
 PERSONAS = ("anonymous", "member", "other_member", "facilitator", "coordinator", "programme_admin", "leader")
 
 

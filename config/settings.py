@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "sidebyside.core.middleware.PrivateCacheMiddleware",
     "sidebyside.core.middleware.AccessDeniedMiddleware",
+    "sidebyside.core.middleware.DatabaseUnavailableMiddleware",
     # django-axes must come last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -294,6 +295,8 @@ PEOPLE_RETENTION_WARNING_DAYS = env_int("PEOPLE_RETENTION_WARNING_DAYS", 30, min
 # --- Voices: answers from phones ---------------------------------------------------------
 # Answers one phone (its device cookie, never its address: a venue shares one) may send a minute.
 JOIN_SUBMISSIONS_PER_MINUTE = env_int("JOIN_SUBMISSIONS_PER_MINUTE", 20, minimum=1)
+# How long each server process keeps a join code's gathering and questions (voices/join_cache.py).
+JOIN_CACHE_SECONDS = env_int("JOIN_CACHE_SECONDS", 5, minimum=0)
 
 # --- Security headers -------------------------------------------------------------
 HTTPS = env_bool("HTTPS", PRODUCTION)

@@ -1,7 +1,8 @@
 """Answering from a phone: a coordinator opens a session for phones and chooses two questions;
 someone in the room joins by code on a 390×844 phone and answers both, the second while the
 network is cut (the answer waits on the phone and is sent when the signal is back); each is
-stored exactly once. Then the same without JavaScript, and a code for a session that has ended.
+stored exactly once. Then the same without JavaScript, a code for a session that has ended, and
+an answer the service could not take for a moment (kept on the phone and sent again).
 """
 
 from __future__ import annotations
@@ -167,3 +168,37 @@ def test_an_ended_session_says_how_else_to_reach_the_hub(phone: Page) -> None:
     phone.goto("/join/?code=NOSUCH")
     expect(phone.get_by_text("We cannot find a session with that code").first).to_be_visible()
     check_page(phone, "join-not-found")
+
+
+def test_an_answer_the_service_could_not_take_is_kept_and_sent_again(phone: Page) -> None:
+    """The database restarts as someone presses Send: the service answers 503. The words stay on
+    the phone and go again a few seconds later (the same UUID): stored once, thank-you shown."""
+    load_demo()
+    gathering = a_session()
+    join = JoinCode.objects.create(
+        gathering=gathering, open_until=gathering.ends_at + datetime.timedelta(days=7)
+    )
+    refused = []
+
+    def once_unavailable(route: Any) -> None:
+        if route.request.method == "POST" and not refused:
+            refused.append(route.request.post_data)
+            route.fulfill(
+                status=503, headers={"Retry-After": "5"}, body="Sorry, we could not do that just now"
+            )
+        else:
+            route.continue_()
+
+    phone.route(re.compile(r".*/j/[^/]+/$"), once_unavailable)
+    phone.goto(f"/j/{join.code}/")
+    phone.get_by_label("What would you like to tell us?").fill("Evening sessions, please")
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.get_by_text("Saved on your phone, sending when you have signal")).to_be_visible()
+    expect(phone.get_by_label("What would you like to tell us?")).to_have_value("Evening sessions, please")
+    expect(phone.get_by_role("heading", name="Thank you: your answer has been sent")).to_be_visible(
+        timeout=15000
+    )
+    assert len(refused) == 1
+    assert list(Contribution.objects.filter(gathering=gathering).values_list("text", flat=True)) == [
+        "Evening sessions, please"
+    ]

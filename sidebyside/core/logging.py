@@ -3,7 +3,8 @@
 Only whitelisted attributes of a record are written. Request logging records the
 URL *pattern* (``/hubs/<int:hub_id>/``), never the raw path or query string. A message
 that quotes a path anyway (Django's own line for a server error does) has any secret
-path segment redacted: a calendar feed address is ``/calendar/…ics`` in the logs.
+path segment redacted: a calendar feed address is ``/calendar/…ics`` in the logs, a join page
+``/j/…/``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ import re
 import traceback
 from datetime import UTC, datetime
 
-# Paths whose segments are secrets (a private calendar feed's token), and what they become.
-_SECRET_PATHS = ((re.compile(r"/calendar/[^/\s?#]+\.ics"), "/calendar/…ics"),)
+# Paths whose segments are secrets (a private calendar feed's token; a session's join code,
+# which lets anyone send answers to it), and what they become.
+_SECRET_PATHS = (
+    (re.compile(r"/calendar/[^/\s?#]+\.ics"), "/calendar/…ics"),
+    (re.compile(r"/j/[^/\s?#]+"), "/j/…"),
+)
 
 
 def redact(text: str) -> str:

@@ -6,13 +6,18 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from sidebyside.core.exceptions import VerificationRequired
 
 request_logger = logging.getLogger("sidebyside.request")
+logger = logging.getLogger(__name__)
+# How long to ask a browser (or a phone's join.js) to wait before trying again.
+RETRY_AFTER_SECONDS = 5
 
 
 class RequestLogMiddleware:
@@ -68,3 +73,24 @@ class AccessDeniedMiddleware:
             target = reverse(settings.TWO_STEP_URL)
             return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return None
+
+
+class DatabaseUnavailableMiddleware:
+    """The database went away for a moment (a restart, a failover): say "try again in a moment"
+    with 503 and Retry-After, rather than a 500 that reads as if something is broken for good.
+
+    The page is made without the request, so nothing on it needs the database."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("database unavailable: %s", type(exception).__name__)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

@@ -100,36 +100,68 @@ class Contribution(TimeStampedModel):
         HIDDEN = "hidden", "Hidden"
 
     uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
-    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="contributions")
+    # Indexes: see Meta. Every index is paid for by every answer stored, so there is none that
+    # another already covers, and the columns that are nearly always empty have partial ones.
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="contributions", db_index=False)
     gathering = models.ForeignKey(
-        Gathering, on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions"
+        Gathering,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        db_index=False,
     )
     prompt = models.ForeignKey(Prompt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     text = models.TextField(max_length=MAX_TEXT)
     said_at = models.DateTimeField()
     channel = models.CharField(max_length=12, choices=Channel.choices)
     author = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions"
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        db_index=False,
     )
     name_given = models.CharField("name they gave", max_length=100, blank=True)
     identify_as = models.CharField(max_length=12, choices=Identify.choices, default=Identify.ANONYMOUS)
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     tags = models.CharField(max_length=200, blank=True)
     # Keyed digest of the phone's cookie: for rate limiting, never shown.
-    device = models.CharField(max_length=64, blank=True, db_index=True)
+    device = models.CharField(max_length=64, blank=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     import_job = models.ForeignKey(
-        "voices.ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions"
+        "voices.ImportJob",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        db_index=False,
     )
     safeguarding_at = models.DateTimeField(null=True, blank=True)
     safeguarding_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     redacted_at = models.DateTimeField(null=True, blank=True)
     redacted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     original = EncryptedTextField("before redaction", blank=True)
     lock_version = models.PositiveIntegerField(default=0)
@@ -139,6 +171,14 @@ class Contribution(TimeStampedModel):
         indexes = [
             models.Index(fields=["hub", "said_at"]),
             models.Index(fields=["gathering", "created_at"]),
+            # What this phone sent lately ("sent before?", "too many?").
+            models.Index(fields=["device", "created_at"], name="voices_contrib_device"),
+            *(
+                models.Index(
+                    fields=[name], name=f"voices_contrib_{name}", condition=Q(**{f"{name}__isnull": False})
+                )
+                for name in ("author", "entered_by", "import_job", "safeguarding_by", "redacted_by")
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,14 @@
 """Storing contributions: once each, whatever the network does.
 
-Every way in calls ``contribution_add`` with the UUID made where the words were written. The
-insert is ``ON CONFLICT DO NOTHING`` on that UUID (``bulk_create(ignore_conflicts=True)``), so
-five copies of one submission arriving at once store one row, and a resend after a lost answer
-is simply acknowledged.
+Every way in calls ``contribution_add`` (or ``contribution_store``) with the UUID made where the
+words were written. The insert is ``INSERT … ON CONFLICT (uuid) DO NOTHING``, so five copies of
+one submission arriving at once store one row, and a resend after a lost answer is simply
+acknowledged.
+
+The insert is one prepared SQL statement rather than the ORM's ``bulk_create``: answers from
+phones are the busiest write of a session, and building the ORM's insert cost more than the
+database took to run it (ADR 16). The row is still a model instance, validated by
+``full_clean``, and every value goes through its field's own conversion for the database.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from sidebyside.core.audit import audit
@@ -57,28 +62,69 @@ def parse_uuid(value: Any) -> uuid.UUID:
         raise Invalid("Something went wrong with this page: reload it and try again") from None
 
 
-def too_many(device: str, *, now: datetime.datetime | None = None) -> bool:
-    if not device:
-        return False
-    since = (now or timezone.now()) - datetime.timedelta(minutes=1)
-    return Contribution.objects.filter(device=device, created_at__gte=since).count() >= (
-        settings.JOIN_SUBMISSIONS_PER_MINUTE
-    )
+_INSERT_SQL: dict[str, tuple[str, list[Any]]] = {}
+
+
+def field_of(name: str) -> models.Field[Any, Any]:
+    """A contribution's column, as a model field (to name it in SQL and convert values for it)."""
+    field = Contribution._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
+def _insert_statement() -> tuple[str, list[Any]]:
+    """``INSERT … ON CONFLICT (uuid) DO NOTHING`` for every column but the id, made once.
+
+    ``state`` comes last, as ``COALESCE(<subquery>, %s)``: the subquery is given when the state
+    is the join code's to decide (``state_of_join``), so the decision is read in the insert."""
+    vendor = connection.vendor
+    if vendor not in _INSERT_SQL:
+        meta = Contribution._meta
+        fields = [f for f in meta.concrete_fields if not f.primary_key and f.name != "state"]
+        q = connection.ops.quote_name
+        columns = ", ".join(q(str(f.column)) for f in [*fields, field_of("state")])
+        joins = q(JoinCode._meta.db_table)
+        # Only names from the models' own metadata go into the text; every value is a parameter.
+        moderated, pk, uuid_column = q("moderated"), q("id"), q(str(field_of("uuid").column))
+        placeholders = ", ".join(["%s"] * len(fields))
+        state = (
+            f"COALESCE((SELECT CASE WHEN {moderated} THEN %s ELSE %s END FROM {joins} WHERE {pk} = %s), %s)"  # noqa: S608
+        )
+        sql = f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES ({placeholders}, {state}) ON CONFLICT ({uuid_column}) DO NOTHING"  # noqa: S608
+        _INSERT_SQL[vendor] = (sql, fields)
+    return _INSERT_SQL[vendor]
+
+
+def _insert_once(row: Contribution, *, state_of_join: int | None) -> None:
+    sql, fields = _insert_statement()
+    values = [f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        pending, shown = Contribution.State.PENDING, Contribution.State.SHOWN
+        cursor.execute(sql, [*values, pending, shown, state_of_join, row.state])
 
 
 def contribution_store(
-    *, uuid_value: uuid.UUID, hub_id: int, text: str, channel: str, **fields: Any
+    *,
+    uuid_value: uuid.UUID,
+    hub_id: int,
+    text: str,
+    channel: str,
+    state_of_join: int | None = None,
+    **fields: Any,
 ) -> Contribution:
     """Insert a contribution unless one with this UUID is already stored: one query.
 
-    Returns the row as written here (without its id on PostgreSQL); callers that need the stored
-    row use ``contribution_add``.
+    With ``state_of_join`` (a join code's id), whether the row waits to be checked is decided by
+    that join code as the row is inserted, so a change a moment ago is never missed.
+
+    Returns the row as written here, without its id; callers that need the stored row use
+    ``contribution_add``.
     """
     text = clean_text(text)
     fields.setdefault("said_at", timezone.now())
     row = Contribution(uuid=uuid_value, hub_id=hub_id, text=text, channel=channel, **fields)
     row.full_clean(exclude=["uuid", "hub", "gathering", "prompt", "author", "entered_by", "import_job"])
-    Contribution.objects.bulk_create([row], ignore_conflicts=True)
+    _insert_once(row, state_of_join=state_of_join)
     return row
 
 

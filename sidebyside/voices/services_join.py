@@ -6,20 +6,25 @@ Storing goes through ``services.contribution_store`` (idempotent on the UUID the
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sidebyside.core.audit import audit
 from sidebyside.gatherings.models import Gathering
 from sidebyside.voices.models import Contribution, JoinCode, Prompt, Question
-from sidebyside.voices.services import contribution_store
+from sidebyside.voices.services import contribution_store, field_of
 
 Direction = Literal["up", "down"]
 NAME_MAX = 100
+# The same words from the same phone to the same question within this time are one answer.
+RESENT_WITHIN = datetime.timedelta(minutes=10)
 
 
 def _in_order(gathering: Gathering) -> list[Question]:
@@ -111,6 +116,73 @@ def identify_as(choice: str, name: str) -> str:
     return I.FIRST_NAME
 
 
+# One pass over this phone's answers of the last few minutes (the device index) and this UUID (its
+# unique index). Raw SQL because the ORM spent longer building this than the database running it.
+_RECENT = """
+SELECT
+  COALESCE(MAX(CASE WHEN uuid = %s
+                      OR (device = %s AND created_at >= %s AND gathering_id = %s
+                          AND {prompt} AND text = %s) THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN device = %s AND created_at >= %s THEN 1 ELSE 0 END), 0)
+FROM voices_contribution
+WHERE uuid = %s OR (device = %s AND created_at >= %s)
+"""
+_RECENT_SQL = _RECENT.format(prompt="prompt_id = %s")
+_RECENT_SQL_NO_PROMPT = _RECENT.format(prompt="prompt_id IS NULL")
+
+
+@dataclass(frozen=True)
+class Recent:
+    sent_before: bool  # this answer is already stored
+    this_minute: int  # answers this phone sent in the last minute
+
+    @property
+    def too_many(self) -> bool:
+        return self.this_minute >= settings.JOIN_SUBMISSIONS_PER_MINUTE
+
+
+def phone_recent(
+    *,
+    device: str,
+    uuid_value: uuid.UUID,
+    gathering_id: int,
+    prompt_id: int | None,
+    text: str,
+    now: datetime.datetime | None = None,
+) -> Recent:
+    """One look at what this phone sent lately (one query).
+
+    Sent before: this very form (its answer was stored but the reply was lost on the way back),
+    or the same words from the same phone to the same question a moment ago (the page was
+    reloaded with the Back button, which makes a new form, and sent again)."""
+    now = now or timezone.now()
+    sql = _RECENT_SQL_NO_PROMPT if prompt_id is None else _RECENT_SQL
+    field = field_of
+    lately = field("created_at").get_db_prep_value(now - RESENT_WITHIN, connection)
+    minute = field("created_at").get_db_prep_value(now - datetime.timedelta(minutes=1), connection)
+    same_form = field("uuid").get_db_prep_value(uuid_value, connection)
+    prompt = [] if prompt_id is None else [prompt_id]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                same_form,
+                device,
+                lately,
+                gathering_id,
+                *prompt,
+                text,
+                device,
+                minute,
+                same_form,
+                device,
+                lately,
+            ],
+        )
+        before, this_minute = cursor.fetchone()
+    return Recent(sent_before=bool(before), this_minute=int(this_minute or 0))
+
+
 def phone_contribution_add(
     *,
     uuid_value: uuid.UUID,
@@ -121,7 +193,10 @@ def phone_contribution_add(
     choice: str,
     device: str,
 ) -> Contribution:
-    """Store what someone sent from their own phone: once, however many times it arrives."""
+    """Store what someone sent from their own phone: once, however many times it arrives.
+
+    Whether it waits to be checked is read from the join code in the insert itself, not from
+    ``join`` (which may be a few seconds old: ``join_cache``)."""
     gathering = join.gathering
     name = " ".join(name.split())[:NAME_MAX]
     return contribution_store(
@@ -133,7 +208,8 @@ def phone_contribution_add(
         prompt=question.prompt if question is not None else None,
         name_given=name,
         identify_as=identify_as(choice, name),
-        state=Contribution.State.PENDING if join.moderated else Contribution.State.SHOWN,
+        state=Contribution.State.PENDING,  # unless the join code says answers are not checked
+        state_of_join=join.pk,
         device=device,
         said_at=timezone.now(),
     )

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,15 +37,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sidebyside.gatherings.access import get_gathering_for
 from sidebyside.gatherings.models import Gathering
 from sidebyside.voices import services, services_join
-from sidebyside.voices.access import find_code, is_open, normalise_code
+from sidebyside.voices.access import is_open, normalise_code
 from sidebyside.voices.forms_join import AnswerForm, CheckingForm, CodeForm, QuestionAddForm
+from sidebyside.voices.join_cache import PhoneSession, phone_session
 from sidebyside.voices.models import Contribution, InboundNumber, JoinCode, Prompt, Question
 
 DEVICE_COOKIE = "sbs_device"
 DEVICE_COOKIE_AGE = 60 * 60 * 24 * 400  # browsers cap cookies at about 400 days
 OPEN_QUESTION = "What would you like to tell us?"
-# The same words from the same phone to the same question within this time are one answer.
-RESENT_WITHIN = datetime.timedelta(minutes=10)
 
 # --- The device cookie ---------------------------------------------------------------------------
 
@@ -105,11 +104,11 @@ def _ended(request: HttpRequest, join: JoinCode | None, typed: str) -> HttpRespo
     )
 
 
-def _open_join(request: HttpRequest, code: str) -> tuple[JoinCode | None, HttpResponse | None]:
-    join = find_code(code)
-    if join is None or not is_open(join):
-        return None, _ended(request, join, code)
-    return join, None
+def _open_join(request: HttpRequest, code: str) -> tuple[PhoneSession | None, HttpResponse | None]:
+    session = phone_session(code)
+    if session is None or not is_open(session.join):
+        return None, _ended(request, session.join if session else None, code)
+    return session, None
 
 
 def _pick(questions: list[Question], wanted: str | None) -> tuple[Question | None, int]:
@@ -132,11 +131,11 @@ def join_start(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _phone_page(request, "voices/join/start.html", {"form": form}, status=400)
     code = form.cleaned_data["code"]
-    join = find_code(code)
-    if join is None:
+    session = phone_session(code)
+    if session is None:
         form.add_error("code", "We cannot find a session with that code. Check it and try again")
         return _phone_page(request, "voices/join/start.html", {"form": form}, status=404)
-    return redirect("voices:join_answer", code=join.code)
+    return redirect("voices:join_answer", code=session.join.code)
 
 
 def _answer_page(
@@ -187,11 +186,11 @@ def join_answer(request: HttpRequest, code: str) -> HttpResponse:
     canonical = normalise_code(code)
     if canonical and canonical != code and request.method == "GET":
         return redirect("voices:join_answer", code=canonical)
-    join, ended = _open_join(request, code)
-    if join is None:
+    session, ended = _open_join(request, code)
+    if session is None:
         assert ended is not None
         return ended
-    questions = _questions(join.gathering)
+    join, questions = session.join, list(session.questions)
     if request.method == "GET":
         question, number = _pick(questions, request.GET.get("q"))
         initial = {"question": question.pk if question else ""}
@@ -213,13 +212,24 @@ def join_answer(request: HttpRequest, code: str) -> HttpResponse:
     uuid_value = str(posted_uuid or uuid.uuid4())
     device_value, new = _device_cookie(request)
     device = services.device_digest(device_value)
-    thanks = reverse("voices:join_thanks", kwargs={"code": join.code})
+    thanks = session.thanks_url
     if question is not None:
         thanks += f"?q={question.pk}"
 
-    if valid and _sent_before(form.cleaned_data, join, question, device):
+    recent = (
+        services_join.phone_recent(
+            device=device,
+            uuid_value=form.cleaned_data["uuid"],
+            gathering_id=join.gathering_id,
+            prompt_id=question.prompt_id if question is not None else None,
+            text=form.cleaned_data["text"],
+        )
+        if valid
+        else None
+    )
+    if recent is not None and recent.sent_before:
         return _sent(request, thanks, device_value, new)
-    if valid and services.too_many(device):
+    if recent is not None and recent.too_many:
         response = _answer_page(
             request,
             join,
@@ -253,21 +263,6 @@ def join_answer(request: HttpRequest, code: str) -> HttpResponse:
     return _with_device(response, device_value, new)
 
 
-def _sent_before(data: dict[str, Any], join: JoinCode, question: Question | None, device: str) -> bool:
-    """Already stored: this very form (its answer was lost on the way back), or the same words
-    from the same phone to the same question a moment ago (the page was reloaded with the Back
-    button, which makes a new form, and sent again)."""
-    same_form = Q(uuid=data["uuid"])
-    same_words = Q(
-        device=device,
-        gathering=join.gathering,
-        prompt=question.prompt if question is not None else None,
-        text=data["text"],
-        created_at__gte=timezone.now() - RESENT_WITHIN,
-    )
-    return Contribution.objects.filter(same_form | same_words).exists()
-
-
 def _sent(request: HttpRequest, thanks: str, device_value: str, new: bool) -> HttpResponse:
     response: HttpResponse
     response = JsonResponse({"next": thanks}) if _wants_json(request) else redirect(thanks)
@@ -276,11 +271,11 @@ def _sent(request: HttpRequest, thanks: str, device_value: str, new: bool) -> Ht
 
 @require_GET
 def join_thanks(request: HttpRequest, code: str) -> HttpResponse:
-    join, ended = _open_join(request, code)
-    if join is None:
+    session, ended = _open_join(request, code)
+    if session is None:
         assert ended is not None
         return ended
-    questions = _questions(join.gathering)
+    join, questions = session.join, list(session.questions)
     question, number = _pick(questions, request.GET.get("q"))
     following = questions[number] if question is not None and number < len(questions) else None
     return _phone_page(

@@ -72,13 +72,7 @@
       };
       if (button) { button.disabled = true; }
       say("Sending…");
-      send(item).then(function (response) {
-        if (response.ok) {
-          return response.json().then(function (data) { window.location.assign(data.next); });
-        }
-        if (button) { button.disabled = false; }
-        form.submit();  // the server's page says what to change, or to slow down
-      }, function () {
+      function keep() {
         if (button) { button.disabled = false; }
         var items = load().filter(function (old) { return old.uuid !== item.uuid; });
         items.push(item);
@@ -88,7 +82,17 @@
         } else {
           say("No signal. Press Send again when you have signal: your words are still in the box.");
         }
-      });
+      }
+      send(item).then(function (response) {
+        if (response.ok) {
+          return response.json().then(function (data) { window.location.assign(data.next); });
+        }
+        // The service could not take it just now (a moment's fault on our side): keep it here
+        // and send it again, as when there is no signal.
+        if (response.status >= 500) { keep(); return; }
+        if (button) { button.disabled = false; }
+        form.submit();  // the server's page says what to change, or to slow down
+      }, keep);
     });
   }
 

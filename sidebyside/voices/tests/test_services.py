@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from sidebyside.hubs.models import Hub
 from sidebyside.voices.models import Contribution
-from sidebyside.voices.services import Invalid, contribution_add, device_digest, too_many
+from sidebyside.voices.services import Invalid, contribution_add, device_digest
+from sidebyside.voices.services_join import phone_recent
 
 
 def test_the_same_uuid_stores_once(db: Any, hub: Hub) -> None:
@@ -76,10 +77,40 @@ def test_five_copies_at_once_store_one_row(hub: Hub) -> None:
     assert Contribution.objects.filter(uuid=key).count() == 1
 
 
+def _recent(device: str, *, now: datetime.datetime | None = None, **fields: Any) -> Any:
+    values = {"uuid_value": uuid.uuid4(), "gathering_id": 0, "prompt_id": None, "text": "new words"}
+    return phone_recent(device=device, now=now, **(values | fields))
+
+
 def test_a_device_is_slowed_down_not_a_venue(db: Any, hub: Hub) -> None:
     busy, quiet = device_digest("phone-a"), device_digest("phone-b")
     for _ in range(20):
         contribution_add(uuid_value=uuid.uuid4(), hub_id=hub.pk, text="hello", channel="phone", device=busy)
-    assert too_many(busy)
-    assert not too_many(quiet)
-    assert not too_many(busy, now=timezone.now() + datetime.timedelta(minutes=2))
+    assert _recent(busy).this_minute == 20
+    assert _recent(busy).too_many
+    assert not _recent(quiet).too_many
+    assert not _recent(busy, now=timezone.now() + datetime.timedelta(minutes=2)).too_many
+
+
+def test_sent_before_by_its_uuid_or_by_the_same_words_a_moment_ago(db: Any, hub: Hub) -> None:
+    from sidebyside.gatherings.models import Gathering
+
+    start = timezone.now()
+    gathering = Gathering.objects.create(
+        hub=hub, kind="meeting", title="Drop-in", starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+    )
+    phone, other_phone = device_digest("phone-a"), device_digest("phone-b")
+    key = uuid.uuid4()
+    contribution_add(
+        uuid_value=key, hub_id=hub.pk, text="Same words", channel="phone", device=phone, gathering=gathering
+    )
+    words = {"gathering_id": gathering.pk, "text": "Same words"}
+
+    assert _recent(other_phone, uuid_value=key).sent_before  # the very form, whoever resends it
+    assert _recent(phone, **words).sent_before  # a new form, the same words
+    assert not _recent(other_phone, **words).sent_before
+    assert not _recent(phone, **(words | {"text": "Other words"})).sent_before
+    assert not _recent(phone, **(words | {"prompt_id": 1})).sent_before
+    later = timezone.now() + datetime.timedelta(minutes=11)
+    assert not _recent(phone, now=later, **words).sent_before
+    assert _recent(phone, now=later, uuid_value=key).sent_before
