@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "sidebyside.people",
     "sidebyside.gatherings",
     "sidebyside.voices",
+    "sidebyside.insights",
     "sidebyside.dashboards",
     "sidebyside.demo",
 ]

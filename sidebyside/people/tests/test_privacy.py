@@ -34,6 +34,7 @@ from sidebyside.core.crypto import encrypted_fields
 from sidebyside.core.models import AuditEvent
 from sidebyside.gatherings.models import CalendarFeed, Gathering, Photo, Registration, Reminder, Series
 from sidebyside.hubs.models import Hub, Membership
+from sidebyside.insights.models import Tag, Theme, ThemingRun
 from sidebyside.notify.services import message_enqueue
 from sidebyside.people import privacy, services
 from sidebyside.people.models import CatchUp, Consent, Person, PersonRequest, SupportNeeds, WellbeingPlan
@@ -182,6 +183,12 @@ def _gathering_rows(person: Person, hub: Hub) -> None:
     )
     ImportJob.objects.create(hub=hub, filename="notes.csv", digest="0" * 64, created_by=user)
     SafeguardingLead.objects.create(hub=hub, user=user)
+    # As staff: a theming run they started, a theme they made and confirmed, a tag they added.
+    run = ThemingRun.objects.create(programme=hub.programme, kind="suggest", created_by=user)
+    theme = Theme.objects.create(
+        programme=hub.programme, name="Buses", run=run, created_by=user, confirmed_by=user
+    )
+    Tag.objects.create(contribution=Contribution.objects.filter(hub=hub).first(), theme=theme, tagged_by=user)
 
 
 @pytest.fixture
@@ -230,6 +237,10 @@ def test_export_holds_every_row_linked_to_the_person(built: Built) -> None:
         "voices.contribution.safeguarding_by": 1,
         "voices.contribution.redacted_by": 1,
         "voices.importjob.created_by": 1,
+        "insights.themingrun.created_by": 1,
+        "insights.theme.created_by": 1,
+        "insights.theme.confirmed_by": 1,
+        "insights.tag.tagged_by": 1,
     }
     assert set(data) == {"generated_at", "person", "related", "left_out"}
 

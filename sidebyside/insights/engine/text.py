@@ -1,0 +1,132 @@
+"""Words: how texts are cut into words, and which words say little on their own."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sidebyside.voices.wordcloud import STOP_WORDS as COMMON_WORDS
+
+# Words that come up in nearly every comment at a co-production session, whatever it is about.
+# They stay in the texts people read, but they do not make a theme.
+DOMAIN_WORDS = frozenset(
+    [
+        "people",
+        "person",
+        "someone",
+        "anyone",
+        "everyone",
+        "nobody",
+        "thing",
+        "things",
+        "stuff",
+        "lot",
+        "lots",
+        "bit",
+        "way",
+        "ways",
+        "get",
+        "gets",
+        "getting",
+        "got",
+        "go",
+        "going",
+        "goes",
+        "went",
+        "gone",
+        "come",
+        "comes",
+        "coming",
+        "came",
+        "make",
+        "makes",
+        "made",
+        "feel",
+        "feels",
+        "felt",
+        "want",
+        "wants",
+        "wanted",
+        "need",
+        "needs",
+        "needed",
+        "say",
+        "says",
+        "said",
+        "tell",
+        "told",
+        "know",
+        "knew",
+        "see",
+        "seen",
+        "look",
+        "looked",
+        "use",
+        "used",
+        "put",
+        "take",
+        "took",
+        "give",
+        "gave",
+        "keep",
+        "kept",
+        "like",
+        "just",
+        "really",
+        "even",
+        "also",
+        "still",
+        "always",
+        "ever",
+        "much",
+        "many",
+        "well",
+        "good",
+        "bad",
+        "better",
+        "one",
+        "two",
+        "first",
+        "last",
+        "time",
+        "times",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "im",
+        "ive",
+        "dont",
+        "cant",
+        "wont",
+        "didnt",
+        "doesnt",
+        "isnt",
+        "wasnt",
+        "arent",
+        "theyre",
+        "youre",
+        "thats",
+        "theres",
+    ]
+)
+STOP_WORDS = COMMON_WORDS | DOMAIN_WORDS
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents and curly quotes folded, apostrophes dropped ("don't" → "dont")."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+    return text.replace("'", "")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text that can carry a theme: no common words, no numbers, no single letters."""
+    return [
+        w for w in _WORD.findall(normalise(text)) if w not in STOP_WORDS and len(w) > 1 and not w.isdigit()
+    ]

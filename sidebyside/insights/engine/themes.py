@@ -1,0 +1,189 @@
+"""Suggesting themes for a set of texts, and putting new texts into the themes people confirmed.
+
+Both are deterministic: the same texts, in the same order, with the same seed, give the same
+answer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.cluster import KMeans
+
+from sidebyside.insights.engine.embedders import Embedder, Lexical, tfidf
+from sidebyside.insights.engine.text import words
+
+KEYPHRASES = 6
+TYPICAL = 3
+MAX_SUGGESTED = 12
+# Below this similarity to the nearest theme, or this far ahead of the next one, it is "not sure".
+NOT_SURE_BELOW = 0.15
+NOT_SURE_MARGIN = 0.02
+
+
+class NothingToTheme(ValueError):
+    """There are no texts with words to go on; the message says so in plain words."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    label: str
+    keyphrases: list[str]
+    members: list[int]  # indexes into the texts given, most typical first
+    typical: list[int]  # the few quotes that show the theme best
+
+
+@dataclass(frozen=True)
+class Suggested:
+    themes: list[Suggestion]
+    labels: list[int]  # for each text, the index of its theme in ``themes``; -1: no words to go on
+    embedder: str
+
+
+@dataclass(frozen=True)
+class Assignment:
+    theme: str | None  # None: not sure
+    confidence: float  # 0..1
+    nearest: str | None  # the nearest theme, even when not sure
+
+
+def default_count(n: int) -> int:
+    """How many themes to suggest for ``n`` texts when nobody said: about √(n/2), 2 to 12."""
+    return max(2, min(MAX_SUGGESTED, round(math.sqrt(n / 2))))
+
+
+def _has_words(texts: Sequence[str]) -> list[int]:
+    return [i for i, text in enumerate(texts) if words(text)]
+
+
+def suggest(
+    texts: Sequence[str], *, count: int | None = None, seed: int = 0, embedder: Embedder | None = None
+) -> Suggested:
+    """Group ``texts`` into about ``count`` themes (``default_count`` if not given)."""
+    usable = _has_words(texts)
+    if not usable:
+        raise NothingToTheme("There are no words here to find themes in")
+    embedder = embedder or Lexical(seed=seed)
+    chosen = [texts[i] for i in usable]
+    vectors = embedder.embed(chosen)
+    distinct = len({tuple(np.round(row, 6)) for row in vectors})
+    k = max(1, min(count or default_count(len(chosen)), distinct))
+    model = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(vectors)
+    clusters = model.labels_
+
+    matrix, vocabulary = tfidf(chosen)
+    themes: list[Suggestion] = []
+    order = sorted(range(k), key=lambda c: (-int(np.sum(clusters == c)), c))
+    renumber = {old: new for new, old in enumerate(order)}
+    for c in order:
+        rows = np.flatnonzero(clusters == c)
+        centre = model.cluster_centers_[c]
+        closeness = vectors[rows] @ centre
+        ranked = [int(rows[j]) for j in np.argsort(-closeness, kind="stable")]
+        phrases = _keyphrases(matrix, vocabulary, rows)
+        themes.append(
+            Suggestion(
+                label=_label(phrases),
+                keyphrases=phrases,
+                members=[usable[i] for i in ranked],
+                typical=[usable[i] for i in ranked[:TYPICAL]],
+            )
+        )
+    labels = [-1] * len(texts)
+    for position, i in enumerate(usable):
+        labels[i] = renumber[int(clusters[position])]
+    return Suggested(themes=themes, labels=labels, embedder=embedder.name)
+
+
+def _keyphrases(matrix: object, vocabulary: np.ndarray, rows: np.ndarray) -> list[str]:
+    """The terms that set this group apart: their weight here against their weight overall
+    (class-based TF-IDF), pairs of words preferred to a word they contain."""
+    if len(vocabulary) == 0:
+        return []
+    from scipy.sparse import csr_matrix
+
+    assert isinstance(matrix, csr_matrix)
+    inside = np.asarray(matrix[rows].sum(axis=0)).ravel()
+    overall = np.asarray(matrix.sum(axis=0)).ravel()
+    share = inside / (overall + 1e-9)
+    score = inside * share
+    picked: list[str] = []
+    for j in np.argsort(-score, kind="stable"):
+        if score[j] <= 0 or len(picked) >= KEYPHRASES:
+            break
+        term = str(vocabulary[j])
+        if any(term in other.split() or term == other for other in picked):
+            continue  # "health" after "mental health"
+        picked = [other for other in picked if other not in term.split()]  # "mental" before "mental health"
+        picked.append(term)
+    return picked
+
+
+def _label(phrases: list[str]) -> str:
+    if not phrases:
+        return "Other"
+    first = phrases[0]
+    return first[0].upper() + first[1:]
+
+
+def assign(
+    texts: Sequence[str],
+    examples: Mapping[str, Sequence[str]],
+    *,
+    seed: int = 0,
+    embedder: Embedder | None = None,
+    refine: bool = True,
+) -> list[Assignment]:
+    """Put each of ``texts`` in the nearest of the themes, each known by the texts people put in
+    it (``examples``: theme → texts). With ``refine``, the themes' centres are moved a few times
+    towards the new texts nearest them (texts people tagged stay where they are)."""
+    themes = [name for name, given in examples.items() if any(words(t) for t in given)]
+    if not themes:
+        raise NothingToTheme("No theme has any tagged contributions with words to go on")
+    if not texts:
+        return []
+    embedder = embedder or Lexical(seed=seed)
+    known = [(name, text) for name in themes for text in examples[name] if words(text)]
+    vectors = embedder.embed([text for _, text in known] + list(texts))
+    tagged, new = vectors[: len(known)], vectors[len(known) :]
+    owner = np.array([themes.index(name) for name, _ in known])
+    centres = _centres(tagged, owner, len(themes))
+    if refine and len(texts) >= len(themes):
+        for _ in range(10):
+            nearest = np.argmax(new @ centres.T, axis=1)
+            moved = _centres(np.vstack([tagged, new]), np.concatenate([owner, nearest]), len(themes))
+            if np.allclose(moved, centres):
+                break
+            centres = moved
+    similarity = new @ centres.T
+    answers: list[Assignment] = []
+    for i, row in enumerate(similarity):
+        if not words(texts[i]):
+            answers.append(Assignment(theme=None, confidence=0.0, nearest=None))
+            continue
+        order = np.argsort(-row, kind="stable")
+        best = float(row[order[0]])
+        second = float(row[order[1]]) if len(order) > 1 else -1.0
+        confidence = (
+            max(0.0, min(1.0, (best - second) / (abs(best) + 1e-9))) if len(order) > 1 else max(0.0, best)
+        )
+        sure = best >= NOT_SURE_BELOW and best - second >= NOT_SURE_MARGIN
+        name = themes[int(order[0])]
+        answers.append(
+            Assignment(theme=name if sure else None, confidence=round(confidence, 3), nearest=name)
+        )
+    return answers
+
+
+def _centres(vectors: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
+    centres = np.zeros((count, vectors.shape[1]))
+    for c in range(count):
+        rows = vectors[owner == c]
+        if len(rows):
+            centre = rows.mean(axis=0)
+            norm = np.linalg.norm(centre)
+            centres[c] = centre / norm if norm else centre
+    return centres

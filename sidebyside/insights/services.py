@@ -1,0 +1,366 @@
+"""Writes for themes: each one named, atomic, checked and audited.
+
+The machine's work (``theming_run_start`` → the worker's ``theming_run``) only ever adds
+*suggested* themes and *unconfirmed* tags; people confirm, rename, merge, split, move and reject.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.tasks import task
+from django.utils import timezone
+
+from sidebyside.core.audit import audit
+from sidebyside.insights.engine.themes import NothingToTheme, assign, suggest
+from sidebyside.insights.models import Tag, Theme, ThemingRun
+from sidebyside.voices.models import Contribution
+
+logger = logging.getLogger(__name__)
+
+LIVE = (Theme.Status.SUGGESTED, Theme.Status.CONFIRMED)
+# Suggest and assign look at this many contributions at most in one run.
+RUN_LIMIT = 100_000
+ASSIGN_BATCH = 2_000
+
+
+# --- Themes ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def theme_create(
+    *,
+    actor: Any,
+    programme: Any,
+    name: str,
+    description: str = "",
+    colour: str = "",
+    parent: Theme | None = None,
+) -> Theme:
+    theme = Theme(
+        programme=programme,
+        name=" ".join(name.split()),
+        description=description.strip(),
+        colour=colour or Theme.Colour.BLUE,
+        parent=parent,
+        status=Theme.Status.CONFIRMED,
+        created_by=actor,
+        confirmed_by=actor,
+        confirmed_at=timezone.now(),
+    )
+    _check_parent(theme, parent)
+    theme.full_clean()
+    theme.save()
+    audit(actor=actor, action="insights.theme_created", obj=theme)
+    return theme
+
+
+def _check_parent(theme: Theme, parent: Theme | None) -> None:
+    if parent is None:
+        return
+    if parent.programme_id != theme.programme_id:
+        raise ValidationError({"parent": "That theme belongs to another programme"})
+    if parent.pk == theme.pk or parent.parent_id is not None:
+        raise ValidationError(
+            {"parent": "A theme can sit under a main theme only, not under itself or a sub-theme"}
+        )
+
+
+@transaction.atomic
+def theme_update(*, actor: Any, theme: Theme, lock_version: int | None = None, **changes: Any) -> Theme:
+    """Change a theme's name, description, colour or main theme. ``lock_version`` (from the form)
+    refuses the change if someone else changed the theme since the form was made."""
+    current = Theme.objects.select_for_update().get(pk=theme.pk)
+    if lock_version is not None and current.lock_version != lock_version:
+        raise ValidationError(
+            "Someone else changed this theme while you were editing it: look again, then make your change"
+        )
+    allowed = {"name", "description", "colour", "parent"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"Cannot change {sorted(unknown)}")
+    if "name" in changes:
+        changes["name"] = " ".join(str(changes["name"]).split())
+    for field, value in changes.items():
+        setattr(current, field, value)
+    _check_parent(current, current.parent)
+    current.lock_version += 1
+    current.full_clean()
+    current.save()
+    audit(actor=actor, action="insights.theme_changed", obj=current, fields=sorted(changes))
+    return current
+
+
+@transaction.atomic
+def theme_confirm(*, actor: Any, theme: Theme, name: str | None = None) -> Theme:
+    """Accept a suggested theme (renamed if ``name`` is given): it and its tags become people's."""
+    current = Theme.objects.select_for_update().get(pk=theme.pk)
+    if current.status not in LIVE:
+        raise ValidationError("That theme was merged or retired: it cannot be confirmed")
+    if name is not None:
+        current.name = " ".join(name.split())
+    current.status = Theme.Status.CONFIRMED
+    current.confirmed_by = actor
+    current.confirmed_at = timezone.now()
+    current.lock_version += 1
+    current.full_clean()
+    current.save()
+    confirmed = Tag.objects.filter(theme=current, confirmed=False).update(
+        confirmed=True, updated_at=timezone.now()
+    )
+    audit(actor=actor, action="insights.theme_confirmed", obj=current, tags=confirmed)
+    return current
+
+
+@transaction.atomic
+def theme_reject(*, actor: Any, theme: Theme) -> None:
+    """Turn down a suggested theme: it goes, with the machine's unconfirmed tags in it."""
+    current = Theme.objects.select_for_update().get(pk=theme.pk)
+    if current.status != Theme.Status.SUGGESTED:
+        raise ValidationError("Only a suggested theme can be turned down; retire a confirmed one instead")
+    tags = Tag.objects.filter(theme=current).count()
+    audit(actor=actor, action="insights.theme_rejected", obj=current.programme, theme=current.pk, tags=tags)
+    current.delete()
+
+
+@transaction.atomic
+def theme_merge(*, actor: Any, source: Theme, target: Theme) -> Theme:
+    """Put everything in ``source`` into ``target``; ``source`` is kept, marked as merged into it."""
+    if source.pk == target.pk:
+        raise ValidationError("A theme cannot be merged into itself: choose another theme")
+    if source.programme_id != target.programme_id:
+        raise ValidationError("Those themes belong to different programmes")
+    themes = {t.pk: t for t in Theme.objects.select_for_update().filter(pk__in=[source.pk, target.pk])}
+    source, target = themes[source.pk], themes[target.pk]
+    if source.status not in LIVE or target.status not in LIVE:
+        raise ValidationError("Only themes that are suggested or confirmed can be merged")
+    moved = _move_tags(Tag.objects.filter(theme=source), target)
+    Theme.objects.filter(parent=source).update(parent=target if target.parent_id is None else None)
+    source.status = Theme.Status.MERGED
+    source.merged_into = target
+    source.lock_version += 1
+    source.save(update_fields=["status", "merged_into", "lock_version", "updated_at"])
+    audit(actor=actor, action="insights.theme_merged", obj=source, into=target.pk, tags=moved)
+    return target
+
+
+def _move_tags(tags: QuerySet[Tag], target: Theme) -> int:
+    """Move tags to ``target``; a contribution already there keeps its tag there (the stronger one)."""
+    already = set(Tag.objects.filter(theme=target).values_list("contribution_id", flat=True))
+    duplicate = tags.filter(contribution_id__in=already)
+    for tag in duplicate:
+        if tag.confirmed:
+            Tag.objects.filter(theme=target, contribution_id=tag.contribution_id).update(
+                confirmed=True, source=tag.source, confidence=tag.confidence
+            )
+    duplicate.delete()
+    return tags.update(theme=target, updated_at=timezone.now())
+
+
+@transaction.atomic
+def theme_retire(*, actor: Any, theme: Theme) -> Theme:
+    current = Theme.objects.select_for_update().get(pk=theme.pk)
+    if current.status == Theme.Status.CONFIRMED:
+        current.status = Theme.Status.RETIRED
+        current.lock_version += 1
+        current.save(update_fields=["status", "lock_version", "updated_at"])
+        audit(actor=actor, action="insights.theme_retired", obj=current)
+    return current
+
+
+@transaction.atomic
+def theme_split(*, actor: Any, theme: Theme, name: str, contribution_ids: Iterable[int]) -> Theme:
+    """Make a new theme from some of a theme's contributions (moved, not copied)."""
+    ids = set(contribution_ids)
+    if not ids:
+        raise ValidationError("Choose the contributions to move into the new theme")
+    new = theme_create(
+        actor=actor, programme=theme.programme, name=name, colour=theme.colour, parent=theme.parent
+    )
+    moved = _move_tags(Tag.objects.filter(theme=theme, contribution_id__in=ids), new)
+    audit(actor=actor, action="insights.theme_split", obj=theme, into=new.pk, tags=moved)
+    return new
+
+
+# --- Tags ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tags_add(*, actor: Any, theme: Theme, contributions: Iterable[Contribution]) -> int:
+    """Put contributions in a theme (people's tags, confirmed). Returns how many were new."""
+    if theme.status not in LIVE:
+        raise ValidationError("That theme was merged or retired: choose another")
+    rows = [c for c in contributions if c.hub.programme_id == theme.programme_id]
+    existing = Tag.objects.filter(theme=theme, contribution__in=rows)
+    existing.filter(confirmed=False).update(confirmed=True, source=Tag.Source.PERSON, tagged_by=actor)
+    have = set(existing.values_list("contribution_id", flat=True))
+    new = [Tag(contribution=c, theme=theme, tagged_by=actor) for c in rows if c.pk not in have]
+    Tag.objects.bulk_create(new, ignore_conflicts=True)
+    audit(actor=actor, action="insights.tagged", obj=theme, added=len(new))
+    return len(new)
+
+
+@transaction.atomic
+def tag_remove(*, actor: Any, tag: Tag) -> None:
+    audit(actor=actor, action="insights.untagged", obj=tag.theme, contribution=tag.contribution_id)
+    tag.delete()
+
+
+@transaction.atomic
+def tag_move(*, actor: Any, tag: Tag, to: Theme) -> Tag | None:
+    """Move one contribution from its theme to another (a person's decision, so confirmed)."""
+    if to.programme_id != tag.theme.programme_id or to.status not in LIVE:
+        raise ValidationError("Choose a theme of this programme that is suggested or confirmed")
+    origin = tag.theme_id
+    if Tag.objects.filter(theme=to, contribution_id=tag.contribution_id).exists():
+        Tag.objects.filter(theme=to, contribution_id=tag.contribution_id).update(
+            confirmed=True, tagged_by=actor
+        )
+        tag.delete()
+        moved = None
+    else:
+        tag.theme = to
+        tag.confirmed = True
+        tag.source = Tag.Source.PERSON
+        tag.tagged_by = actor
+        tag.save()
+        moved = tag
+    audit(actor=actor, action="insights.tag_moved", obj=to, origin=origin)
+    return moved
+
+
+# --- The machine's runs -------------------------------------------------------------------------
+
+
+def run_contributions(run: ThemingRun) -> QuerySet[Contribution]:
+    """The contributions a run looks at: the programme's, narrowed as the run says; never any
+    flagged for safeguarding or hidden by a facilitator."""
+    rows = Contribution.objects.filter(
+        hub__programme_id=run.programme_id, safeguarding_at__isnull=True
+    ).exclude(state=Contribution.State.HIDDEN)
+    if run.hub_id:
+        rows = rows.filter(hub_id=run.hub_id)
+    if run.gathering_id:
+        rows = rows.filter(gathering_id=run.gathering_id)
+    if run.prompt_id:
+        rows = rows.filter(prompt_id=run.prompt_id)
+    if run.said_from:
+        rows = rows.filter(said_at__date__gte=run.said_from)
+    if run.said_to:
+        rows = rows.filter(said_at__date__lte=run.said_to)
+    return rows.order_by("pk")
+
+
+@transaction.atomic
+def theming_run_start(*, actor: Any, programme: Any, kind: str, **scope: Any) -> ThemingRun:
+    run = ThemingRun(programme=programme, kind=kind, created_by=actor, **scope)
+    run.full_clean()
+    run.total = min(run_contributions(run).count(), RUN_LIMIT)
+    if run.total == 0:
+        raise ValidationError("There are no contributions to look at with these choices")
+    run.save()
+    audit(actor=actor, action="insights.run_started", obj=run, kind=kind, rows=run.total)
+    theming_run.enqueue(run.pk)
+    return run
+
+
+@task()
+def theming_run(run_id: int) -> None:
+    """The worker's part. Safe to run twice: a run not queued is left alone."""
+    started = ThemingRun.objects.filter(pk=run_id, state=ThemingRun.State.QUEUED).update(
+        state=ThemingRun.State.RUNNING, started_at=timezone.now(), updated_at=timezone.now()
+    )
+    if not started:
+        return
+    run = ThemingRun.objects.get(pk=run_id)
+    try:
+        if run.kind == ThemingRun.Kind.SUGGEST:
+            _suggest(run)
+        else:
+            _assign(run)
+    except NothingToTheme as error:
+        _finish(run, ThemingRun.State.FAILED, str(error))
+    except Exception:
+        logger.exception("theming run failed", extra={"object_type": "insights.themingrun"})
+        _finish(
+            run, ThemingRun.State.FAILED, "Something went wrong: try again, and if it happens again, tell us"
+        )
+
+
+def _finish(run: ThemingRun, state: str, message: str = "") -> None:
+    ThemingRun.objects.filter(pk=run.pk).update(
+        state=state, message=message, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def _progress(run: ThemingRun, done: int) -> None:
+    ThemingRun.objects.filter(pk=run.pk).update(done=done, updated_at=timezone.now())
+
+
+def _suggest(run: ThemingRun) -> None:
+    rows = list(run_contributions(run).values_list("pk", "text")[:RUN_LIMIT])
+    ids, texts = [pk for pk, _ in rows], [text for _, text in rows]
+    result = suggest(texts, count=run.count_wanted, seed=run.seed)
+    _progress(run, len(rows))
+    with transaction.atomic():
+        colours = Theme.Colour.values
+        for number, suggestion in enumerate(result.themes):
+            theme = Theme.objects.create(
+                programme_id=run.programme_id,
+                name=suggestion.label[:100],
+                status=Theme.Status.SUGGESTED,
+                keyphrases=suggestion.keyphrases,
+                run=run,
+                colour=colours[number % len(colours)],
+            )
+            Tag.objects.bulk_create(
+                [
+                    Tag(contribution_id=ids[i], theme=theme, source=Tag.Source.MACHINE, confirmed=False)
+                    for i in suggestion.members
+                ],
+                ignore_conflicts=True,
+            )
+        ThemingRun.objects.filter(pk=run.pk).update(embedder=result.embedder)
+        _finish(run, ThemingRun.State.DONE, f"{len(result.themes)} themes suggested")
+
+
+def _assign(run: ThemingRun) -> None:
+    confirmed = Theme.objects.filter(programme_id=run.programme_id, status=Theme.Status.CONFIRMED)
+    examples: dict[str, list[str]] = {}
+    names: dict[str, Theme] = {}
+    for tag in Tag.objects.filter(theme__in=confirmed, confirmed=True).select_related(
+        "contribution", "theme"
+    ):
+        key = str(tag.theme_id)
+        names[key] = tag.theme
+        examples.setdefault(key, []).append(tag.contribution.text)
+    if not examples:
+        raise NothingToTheme("No confirmed theme has any contributions in it yet: tag a few first")
+    tagged = Tag.objects.filter(theme__in=confirmed).values("contribution_id")
+    rows = list(run_contributions(run).exclude(pk__in=tagged).values_list("pk", "text")[:RUN_LIMIT])
+    ThemingRun.objects.filter(pk=run.pk).update(total=len(rows))
+    placed = unsure = 0
+    for start in range(0, len(rows), ASSIGN_BATCH):
+        batch = rows[start : start + ASSIGN_BATCH]
+        answers = assign([text for _, text in batch], examples, seed=run.seed)
+        new = [
+            Tag(
+                contribution_id=pk,
+                theme=names[answer.theme],
+                source=Tag.Source.MACHINE,
+                confidence=answer.confidence,
+                confirmed=False,
+            )
+            for (pk, _), answer in zip(batch, answers, strict=True)
+            if answer.theme is not None
+        ]
+        Tag.objects.bulk_create(new, ignore_conflicts=True)
+        placed += len(new)
+        unsure += len(batch) - len(new)
+        ThemingRun.objects.filter(pk=run.pk).update(done=F("done") + len(batch), updated_at=timezone.now())
+    _finish(run, ThemingRun.State.DONE, f"{placed} sorted into themes, {unsure} not sure")

@@ -1,0 +1,112 @@
+"""The theming engine on its own: no database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sidebyside.insights.engine.text import words
+from sidebyside.insights.engine.themes import NothingToTheme, assign, default_count, suggest
+from sidebyside.insights.evaluate import read_tsv
+
+SMALL = Path(__file__).parent / "data" / "small.tsv"
+
+
+def small() -> tuple[list[str], list[str]]:
+    return read_tsv(SMALL)
+
+
+def test_words_leave_out_what_says_little() -> None:
+    assert words("I don't get why the GP's letters NEVER arrive!! 3 times") == [
+        "gps",
+        "letters",
+        "never",
+        "arrive",
+    ]
+
+
+def test_the_same_input_and_seed_give_the_same_themes() -> None:
+    _, texts = small()
+    first, again = suggest(texts, count=3, seed=7), suggest(texts, count=3, seed=7)
+    assert first == again
+    assert len(first.themes) == 3
+    assert sorted(i for theme in first.themes for i in theme.members) == list(range(len(texts)))
+    for theme in first.themes:
+        assert theme.label
+        assert theme.keyphrases
+        assert theme.typical == theme.members[: len(theme.typical)]
+
+
+def test_themes_come_biggest_first_and_labels_match() -> None:
+    _, texts = small()
+    result = suggest(texts, count=3, seed=1)
+    sizes = [len(t.members) for t in result.themes]
+    assert sizes == sorted(sizes, reverse=True)
+    for number, theme in enumerate(result.themes):
+        assert all(result.labels[i] == number for i in theme.members)
+
+
+def test_how_many_themes_when_nobody_says() -> None:
+    assert default_count(4) == 2
+    assert default_count(150) == 9
+    assert default_count(1_000_000) == 12
+
+
+@pytest.mark.parametrize("texts", [[], ["🙂🙂", "👍"], ["   ", "the and of"]])
+def test_nothing_with_words_is_a_clear_message(texts: list[str]) -> None:
+    with pytest.raises(NothingToTheme, match="no words"):
+        suggest(texts)
+
+
+def test_one_contribution_is_one_theme() -> None:
+    result = suggest(["The hostel has damp everywhere"], count=5)
+    assert len(result.themes) == 1
+    assert result.labels == [0]
+
+
+def test_identical_texts_make_one_theme_not_a_crash() -> None:
+    result = suggest(["Buses are too dear"] * 12, count=4)
+    assert len(result.themes) == 1
+    assert result.themes[0].members == list(range(12))
+
+
+def test_texts_with_no_words_are_left_out_not_lost() -> None:
+    texts = ["Hostel damp and mould", "🙂", "Damp flat, mould in the hostel", "Benefits sanctions again"]
+    result = suggest(texts, count=2)
+    assert result.labels[1] == -1
+    assert sorted(i for t in result.themes for i in t.members) == [0, 2, 3]
+
+
+def test_other_languages_and_scripts_do_not_break_it() -> None:
+    texts = [
+        "نحتاج إلى المزيد من الدعم",
+        "Потрібна допомога з житлом",
+        "Need help with housing",
+        "更多的支持",
+    ]
+    result = suggest(texts, count=2)
+    assert sorted(i for t in result.themes for i in t.members) == [0, 1, 2, 3]
+
+
+def test_assign_uses_the_examples_people_gave() -> None:
+    examples = {
+        "housing": ["The hostel is damp", "Waiting for a council flat", "Evicted by my landlord"],
+        "money": ["Universal credit sanction", "PIP assessment refused", "Food bank after payment late"],
+    }
+    answers = assign(["My landlord wants me out of the flat", "Sanctioned on universal credit"], examples)
+    assert [a.nearest for a in answers] == ["housing", "money"]
+    assert all(0 <= a.confidence <= 1 for a in answers)
+
+
+def test_assign_says_not_sure_rather_than_guessing() -> None:
+    examples = {"housing": ["damp hostel flat"], "money": ["benefit sanction payment"]}
+    answers = assign(["🙂", "completely unrelated sentence about weather"], examples, refine=False)
+    assert answers[0].theme is None
+    assert answers[1].theme is None
+
+
+def test_assign_needs_a_theme_with_examples() -> None:
+    with pytest.raises(NothingToTheme):
+        assign(["anything"], {"empty": [], "emoji": ["🙂"]})
+    assert assign([], {"housing": ["damp hostel"]}) == []

@@ -1,0 +1,169 @@
+"""Themes and tags: the writes people make, and the machine's runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from sidebyside.core.models import AuditEvent
+from sidebyside.hubs.models import Hub, Programme
+from sidebyside.insights import services
+from sidebyside.insights.evaluate import read_tsv
+from sidebyside.insights.models import Tag, Theme, ThemingRun
+from sidebyside.insights.tests.test_engine import SMALL
+from sidebyside.voices.models import Contribution
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def actor(personas: dict[str, Any]) -> Any:
+    return personas["coordinator"]
+
+
+def said(hub: Hub, *texts: str, **fields: Any) -> list[Contribution]:
+    now = timezone.now()
+    return [
+        Contribution.objects.create(hub=hub, text=text, said_at=now, channel="paper", state="shown", **fields)
+        for text in texts
+    ]
+
+
+def test_a_theme_name_is_unique_among_confirmed_themes(actor: Any, programme: Programme) -> None:
+    services.theme_create(actor=actor, programme=programme, name="Housing")
+    with pytest.raises(ValidationError, match="already a theme with that name"):
+        services.theme_create(actor=actor, programme=programme, name="  housing ")
+    assert Theme.objects.count() == 1
+    assert AuditEvent.objects.filter(action="insights.theme_created").count() == 1
+
+
+def test_a_change_made_meanwhile_is_not_overwritten(actor: Any, programme: Programme) -> None:
+    theme = services.theme_create(actor=actor, programme=programme, name="Housing")
+    services.theme_update(actor=actor, theme=theme, lock_version=0, description="Hostels and flats")
+    with pytest.raises(ValidationError, match="Someone else changed"):
+        services.theme_update(actor=actor, theme=theme, lock_version=0, name="Homes")
+    theme.refresh_from_db()
+    assert (theme.name, theme.description) == ("Housing", "Hostels and flats")
+
+
+def test_sub_themes_go_one_level_deep(actor: Any, programme: Programme) -> None:
+    main = services.theme_create(actor=actor, programme=programme, name="Housing")
+    sub = services.theme_create(actor=actor, programme=programme, name="Hostels", parent=main)
+    with pytest.raises(ValidationError):
+        services.theme_create(actor=actor, programme=programme, name="Damp", parent=sub)
+    with pytest.raises(ValidationError):
+        services.theme_update(actor=actor, theme=main, parent=main)
+
+
+def test_merging_moves_the_tags_and_keeps_a_trace(actor: Any, programme: Programme, hub: Hub) -> None:
+    one, two, three = said(hub, "Damp hostel", "Council flat bidding", "Landlord eviction")
+    a = services.theme_create(actor=actor, programme=programme, name="Hostels")
+    b = services.theme_create(actor=actor, programme=programme, name="Housing")
+    services.tags_add(actor=actor, theme=a, contributions=[one, two])
+    services.tags_add(actor=actor, theme=b, contributions=[two, three])
+    services.theme_merge(actor=actor, source=a, target=b)
+    a.refresh_from_db()
+    assert (a.status, a.merged_into) == (Theme.Status.MERGED, b)
+    assert sorted(Tag.objects.filter(theme=b).values_list("contribution_id", flat=True)) == [
+        one.pk,
+        two.pk,
+        three.pk,
+    ]
+    assert not Tag.objects.filter(theme=a).exists()
+
+
+def test_a_theme_cannot_be_merged_into_itself(actor: Any, programme: Programme) -> None:
+    a = services.theme_create(actor=actor, programme=programme, name="Hostels")
+    with pytest.raises(ValidationError, match="into itself"):
+        services.theme_merge(actor=actor, source=a, target=a)
+    a.refresh_from_db()
+    assert a.status == Theme.Status.CONFIRMED
+
+
+def test_splitting_moves_the_chosen_contributions(actor: Any, programme: Programme, hub: Hub) -> None:
+    rows = said(hub, "Damp hostel", "Council flat bidding", "Landlord eviction")
+    theme = services.theme_create(actor=actor, programme=programme, name="Housing")
+    services.tags_add(actor=actor, theme=theme, contributions=rows)
+    new = services.theme_split(actor=actor, theme=theme, name="Hostels", contribution_ids=[rows[0].pk])
+    assert list(Tag.objects.filter(theme=new).values_list("contribution_id", flat=True)) == [rows[0].pk]
+    assert Tag.objects.filter(theme=theme).count() == 2
+    with pytest.raises(ValidationError, match="Choose the contributions"):
+        services.theme_split(actor=actor, theme=theme, name="Empty", contribution_ids=[])
+
+
+def test_tagging_twice_adds_once(actor: Any, programme: Programme, hub: Hub) -> None:
+    rows = said(hub, "Damp hostel", "Council flat bidding")
+    theme = services.theme_create(actor=actor, programme=programme, name="Housing")
+    assert services.tags_add(actor=actor, theme=theme, contributions=rows) == 2
+    assert services.tags_add(actor=actor, theme=theme, contributions=rows) == 0
+    assert Tag.objects.count() == 2
+
+
+def test_a_run_on_nothing_says_so_and_stores_nothing(actor: Any, programme: Programme) -> None:
+    with pytest.raises(ValidationError, match="no contributions"):
+        services.theming_run_start(actor=actor, programme=programme, kind="suggest")
+    assert not ThemingRun.objects.exists()
+
+
+def test_suggest_then_confirm_reject_and_move(actor: Any, programme: Programme, hub: Hub) -> None:
+    themes_given, texts = read_tsv(SMALL)
+    rows = said(hub, *texts)
+    flagged = said(hub, "Someone is in danger tonight", safeguarding_at=timezone.now())[0]
+    run = services.theming_run_start(actor=actor, programme=programme, kind="suggest", count_wanted=3)
+    run.refresh_from_db()
+    assert (run.state, run.total, run.done, run.embedder) == ("done", 24, 24, "lexical")
+    suggested = list(Theme.objects.filter(run=run).order_by("pk"))
+    assert len(suggested) == 3
+    assert all(t.status == Theme.Status.SUGGESTED and t.keyphrases for t in suggested)
+    tags = Tag.objects.filter(theme__run=run)
+    assert tags.count() == 24
+    assert not tags.filter(confirmed=True).exists()
+    assert not tags.filter(contribution=flagged).exists()  # flagged for safeguarding: never themed
+
+    keep, drop, other = suggested
+    services.theme_confirm(actor=actor, theme=keep, name="Somewhere to live")
+    keep.refresh_from_db()
+    assert (keep.name, keep.status, keep.confirmed_by) == ("Somewhere to live", "confirmed", actor)
+    assert not Tag.objects.filter(theme=keep, confirmed=False).exists()
+    services.theme_reject(actor=actor, theme=drop)
+    assert not Theme.objects.filter(pk=drop.pk).exists()
+    with pytest.raises(ValidationError):
+        services.theme_reject(actor=actor, theme=keep)
+
+    tag = Tag.objects.filter(theme=other).first()
+    assert tag is not None
+    services.tag_move(actor=actor, tag=tag, to=keep)
+    tag.refresh_from_db()
+    assert (tag.theme, tag.confirmed, tag.source) == (keep, True, "person")
+    assert len(rows) == len(themes_given) == 24
+
+
+def test_assign_sorts_new_contributions_with_a_confidence(actor: Any, programme: Programme, hub: Hub) -> None:
+    themes_given, texts = read_tsv(SMALL)
+    rows = said(hub, *texts)
+    names = sorted(set(themes_given))
+    made = {name: services.theme_create(actor=actor, programme=programme, name=name) for name in names}
+    for name in names:
+        examples = [row for row, given in zip(rows, themes_given, strict=True) if given == name][:3]
+        services.tags_add(actor=actor, theme=made[name], contributions=examples)
+
+    run = services.theming_run_start(actor=actor, programme=programme, kind="assign")
+    run.refresh_from_db()
+    assert run.state == "done", run.message
+    assert run.total == 24 - 9
+    machine = Tag.objects.filter(source="machine")
+    assert machine.exists()
+    assert all(0 <= t.confidence <= 1 and not t.confirmed for t in machine)
+    assert run.message.endswith("not sure")
+
+
+def test_assign_with_no_tagged_examples_says_what_to_do(actor: Any, programme: Programme, hub: Hub) -> None:
+    said(hub, "Damp hostel")
+    services.theme_create(actor=actor, programme=programme, name="Housing")
+    run = services.theming_run_start(actor=actor, programme=programme, kind="assign")
+    run.refresh_from_db()
+    assert run.state == "failed"
+    assert "tag a few first" in run.message
