@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("sidebyside.hubs.urls")),
     path("", include("sidebyside.people.urls")),
     path("", include("sidebyside.gatherings.urls")),
+    path("", include("sidebyside.insights.urls")),
     path("", include("sidebyside.notify.urls")),
     path("", include("sidebyside.dashboards.urls")),
 ]

@@ -24,6 +24,7 @@ from django.utils import timezone
 from conftest import PERSONAS
 from sidebyside.core.models import WorkerHeartbeat
 from sidebyside.gatherings.models import Gathering, Photo, Registration, Reminder
+from sidebyside.insights.models import Tag, Theme, ThemingRun
 from sidebyside.notify.models import OutboxMessage
 from sidebyside.people.models import Consent, PersonRequest
 from sidebyside.voices.models import Contribution, ImportJob, JoinCode, Prompt
@@ -471,6 +472,34 @@ MATRIX: dict[str, Entry] = {
         method="post",
         kwargs=lambda ctx: {"prompt_id": ctx["prompt"].pk},
     ),
+    # Insights: themes (programme staff, two-step verified; leaders know the programme but get 403).
+    "insights:themes": Entry(
+        roles(
+            member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=PROGRAMME,
+    ),
+    "insights:run": Entry(
+        roles(
+            member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=lambda ctx: {"run_id": ctx["run"].pk},
+    ),
+    **{
+        name: Entry(
+            roles(
+                member=404,
+                other_member=404,
+                facilitator=302,
+                coordinator=302,
+                programme_admin=302,
+                leader=403,
+            ),
+            method="post",
+            kwargs=lambda ctx: {"theme_id": ctx["theme"].pk},
+        )
+        for name in ("insights:theme_confirm", "insights:theme_reject", "insights:theme_merge")
+    },
     # People: the staff pages.
     "people:programme_people": Entry(
         roles(
@@ -607,7 +636,12 @@ def ctx(programme: Any, hub: Any, other_hub: Any, organisation: Any, personas: A
         channel="phone",
     )
     import_job = ImportJob.objects.create(hub=hub, filename="notes.csv", digest="0" * 64)
+    run = ThemingRun.objects.create(programme=programme, kind="suggest", state="done", total=1, done=1)
+    theme = Theme.objects.create(programme=programme, name="Evenings", status="suggested", run=run)
+    Tag.objects.create(contribution=contribution, theme=theme, source="machine", confirmed=False)
     return {
+        "run": run,
+        "theme": theme,
         "programme": programme,
         "hub": hub,
         "prompt": prompt,

@@ -1,0 +1,180 @@
+"""The themes pages: asking for suggestions and reviewing them."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from sidebyside.gatherings.models import Gathering
+from sidebyside.hubs.models import Hub, Programme
+from sidebyside.insights import services
+from sidebyside.insights.evaluate import read_tsv
+from sidebyside.insights.models import Tag, Theme, ThemingRun
+from sidebyside.insights.tests.test_engine import SMALL
+from sidebyside.voices.models import Contribution
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordinator(client_for: Callable[..., Client]) -> Client:
+    return client_for("coordinator")
+
+
+@pytest.fixture
+def contributions(hub: Hub) -> list[Contribution]:
+    _, texts = read_tsv(SMALL)
+    now = timezone.now()
+    return [
+        Contribution.objects.create(hub=hub, text=text, said_at=now, channel="paper", state="shown")
+        for text in texts
+    ]
+
+
+def themes_url(programme: Programme) -> str:
+    return reverse("insights:themes", kwargs={"programme_id": programme.pk})
+
+
+def test_suggest_then_review_accept_merge_and_turn_down(
+    coordinator: Client, programme: Programme, contributions: list[Contribution]
+) -> None:
+    response = coordinator.post(themes_url(programme), {"kind": "suggest", "count_wanted": "3"})
+    run = ThemingRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("insights:run", kwargs={"run_id": run.pk})
+    page = coordinator.get(response["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Suggested themes to review" in html
+    assert "no language model is installed" in html
+    first, second, third = Theme.objects.filter(run=run).order_by("pk")
+
+    confirm = reverse("insights:theme_confirm", kwargs={"theme_id": first.pk})
+    assert coordinator.post(confirm, {f"confirm-{first.pk}-name": "Somewhere to live"}).status_code == 302
+    merge = reverse("insights:theme_merge", kwargs={"theme_id": second.pk})
+    assert coordinator.post(merge, {f"merge-{second.pk}-target": str(first.pk)}).status_code == 302
+    reject = reverse("insights:theme_reject", kwargs={"theme_id": third.pk})
+    assert coordinator.post(reject).status_code == 302
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.name, first.status) == ("Somewhere to live", "confirmed")
+    assert (second.status, second.merged_into) == ("merged", first)
+    assert not Theme.objects.filter(pk=third.pk).exists()
+    listing = coordinator.get(themes_url(programme)).content.decode()
+    assert "Somewhere to live" in listing
+    assert (
+        "Nothing left to review"
+        in coordinator.get(reverse("insights:run", kwargs={"run_id": run.pk})).content.decode()
+    )
+
+
+def test_an_empty_name_is_refused_and_nothing_changes(
+    coordinator: Client, programme: Programme, contributions: list[Contribution]
+) -> None:
+    run = services.theming_run_start(actor=None, programme=programme, kind="suggest", count_wanted=2)
+    theme = Theme.objects.filter(run=run).first()
+    assert theme is not None
+    url = reverse("insights:theme_confirm", kwargs={"theme_id": theme.pk})
+    response = coordinator.post(url, {f"confirm-{theme.pk}-name": "   "}, follow=True)
+    assert "Enter a name for the theme" in response.content.decode()
+    theme.refresh_from_db()
+    assert theme.status == "suggested"
+
+
+def test_merging_into_itself_is_refused(
+    coordinator: Client, programme: Programme, contributions: list[Contribution]
+) -> None:
+    run = services.theming_run_start(actor=None, programme=programme, kind="suggest", count_wanted=2)
+    theme = Theme.objects.filter(run=run).first()
+    assert theme is not None
+    url = reverse("insights:theme_merge", kwargs={"theme_id": theme.pk})
+    response = coordinator.post(url, {f"merge-{theme.pk}-target": str(theme.pk)}, follow=True)
+    assert "Choose a theme from the list" in response.content.decode()
+    theme.refresh_from_db()
+    assert theme.status == "suggested"
+
+
+def test_a_gathering_of_another_hub_is_refused_with_what_was_chosen_kept(
+    coordinator: Client, programme: Programme, hub: Hub, other_hub: Hub, contributions: list[Contribution]
+) -> None:
+    start = timezone.now()
+    elsewhere = Gathering.objects.create(
+        hub=other_hub,
+        kind="meeting",
+        title="Elsewhere",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+    )
+    response = coordinator.post(
+        themes_url(programme),
+        {"kind": "suggest", "hub": str(hub.pk), "gathering": str(elsewhere.pk), "count_wanted": "4"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "That gathering belongs to another hub" in html
+    assert 'value="4"' in html
+    assert not ThemingRun.objects.exists()
+
+
+def test_nothing_to_theme_says_so(coordinator: Client, programme: Programme) -> None:
+    response = coordinator.post(themes_url(programme), {"kind": "suggest"})
+    assert response.status_code == 200
+    assert "There are no contributions to look at" in response.content.decode()
+
+
+def test_sorting_needs_tagged_examples_and_says_so(
+    coordinator: Client, programme: Programme, contributions: list[Contribution], personas: dict[str, Any]
+) -> None:
+    services.theme_create(actor=personas["coordinator"], programme=programme, name="Housing")
+    response = coordinator.post(themes_url(programme), {"kind": "assign"}, follow=True)
+    assert "tag a few first" in response.content.decode()
+
+
+def test_progress_refreshes_while_running_and_reloads_when_done(
+    coordinator: Client, programme: Programme
+) -> None:
+    run = ThemingRun.objects.create(programme=programme, kind="suggest", state="running", total=200, done=50)
+    url = reverse("insights:run", kwargs={"run_id": run.pk})
+    partial = coordinator.get(url, HTTP_HX_REQUEST="true")
+    assert "50 of 200 contributions read" in partial.content.decode()
+    assert "<html" not in partial.content.decode()
+    ThemingRun.objects.filter(pk=run.pk).update(state="done", message="3 themes suggested")
+    finished = coordinator.get(url, HTTP_HX_REQUEST="true")
+    assert finished.status_code == 204
+    assert finished["HX-Refresh"] == "true"
+
+
+def test_the_themes_page_costs_the_same_with_more_themes(
+    coordinator: Client,
+    programme: Programme,
+    contributions: list[Contribution],
+    personas: dict[str, Any],
+    django_assert_max_num_queries: Any,
+) -> None:
+    actor = personas["coordinator"]
+    for n in range(2):
+        theme = services.theme_create(actor=actor, programme=programme, name=f"Theme {n}")
+        services.tags_add(actor=actor, theme=theme, contributions=contributions[:3])
+    coordinator.get(themes_url(programme))
+    with django_assert_max_num_queries(14) as few:
+        coordinator.get(themes_url(programme))
+    for n in range(2, 12):
+        theme = services.theme_create(actor=actor, programme=programme, name=f"Theme {n}")
+        services.tags_add(actor=actor, theme=theme, contributions=contributions[:3])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        coordinator.get(themes_url(programme))
+    assert Tag.objects.count() == 36
+
+
+def test_staff_must_verify_first(client_for: Callable[..., Client], programme: Programme) -> None:
+    response = client_for("coordinator", verified=False).get(themes_url(programme))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:two_step"))
