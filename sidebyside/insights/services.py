@@ -195,7 +195,12 @@ def tags_add(*, actor: Any, theme: Theme, contributions: Iterable[Contribution])
     """Put contributions in a theme (people's tags, confirmed). Returns how many were new."""
     if theme.status not in LIVE:
         raise ValidationError("That theme was merged or retired: choose another")
-    rows = [c for c in contributions if c.hub.programme_id == theme.programme_id]
+    # Only the theme's programme's contributions, checked in one query rather than one a row.
+    rows = list(
+        Contribution.objects.filter(
+            pk__in=[c.pk for c in contributions], hub__programme_id=theme.programme_id
+        )
+    )
     existing = Tag.objects.filter(theme=theme, contribution__in=rows)
     existing.filter(confirmed=False).update(confirmed=True, source=Tag.Source.PERSON, tagged_by=actor)
     have = set(existing.values_list("contribution_id", flat=True))

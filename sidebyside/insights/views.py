@@ -11,7 +11,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -180,22 +181,26 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         .annotate(count=Count("tags"))
         .order_by("-count", "pk")
     )
+    # The first few tags of each theme are its most typical contributions (stored in that order).
+    first = (
+        Tag.objects.filter(theme__in=suggested)
+        .annotate(place=Window(RowNumber(), partition_by=F("theme_id"), order_by=F("pk").asc()))
+        .filter(place__lte=TYPICAL_SHOWN)
+        .select_related("contribution")
+        .order_by("theme_id", "pk")
+    )
     quotes: dict[int, list[Contribution]] = {}
+    for tag in first:
+        quotes.setdefault(tag.theme_id, []).append(tag.contribution)
     for theme in suggested:
-        ids = list(
-            Tag.objects.filter(theme=theme)
-            .order_by("pk")
-            .values_list("contribution_id", flat=True)[:TYPICAL_SHOWN]
-        )
-        quotes[theme.pk] = list(Contribution.objects.filter(pk__in=ids).order_by("pk"))
-    for theme in suggested:
-        theme.quotes = quotes[theme.pk]  # type: ignore[attr-defined]
-        theme.merge_form = MergeForm(theme=theme, prefix=f"merge-{theme.pk}")  # type: ignore[attr-defined]
+        theme.quotes = quotes.get(theme.pk, [])  # type: ignore[attr-defined]
+    targets = list(Theme.objects.filter(programme=run.programme, status__in=services.LIVE).order_by("name"))
     context = {
         "run": run,
         "programme": run.programme,
         "running": running,
         "suggested": suggested,
+        "targets": targets,
         "can_change": request.user.has_perm("insights.change_themes", run.programme),
     }
     if request.htmx:  # type: ignore[attr-defined]

@@ -178,3 +178,22 @@ def test_staff_must_verify_first(client_for: Callable[..., Client], programme: P
     response = client_for("coordinator", verified=False).get(themes_url(programme))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:two_step"))
+
+
+def test_the_review_page_costs_the_same_however_many_suggestions(
+    coordinator: Client,
+    programme: Programme,
+    contributions: list[Contribution],
+    django_assert_max_num_queries: Any,
+) -> None:
+    few = services.theming_run_start(actor=None, programme=programme, kind="suggest", count_wanted=2)
+    many = services.theming_run_start(actor=None, programme=programme, kind="suggest", count_wanted=8)
+    assert Theme.objects.filter(run=many).count() == 8
+    coordinator.get(reverse("insights:run", kwargs={"run_id": few.pk}))
+    with django_assert_max_num_queries(20) as counted:
+        coordinator.get(reverse("insights:run", kwargs={"run_id": few.pk}))
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        page = coordinator.get(reverse("insights:run", kwargs={"run_id": many.pk}))
+    html = page.content.decode()
+    assert html.count("Turn down") == 8
+    assert html.count("<li>“") >= 8  # typical quotes under each suggestion
