@@ -4,7 +4,10 @@ Runs ``sidebyside.insights.evaluate`` on our own evaluation set
 (``sidebyside/insights/evaluation/comments.tsv``: 360 short comments in 12 themes, written for
 the project) or on any ``theme<TAB>text`` file given, with every embedder installed, over a few
 seeds, and prints NMI and ARI for *suggest* and the accuracy of *assign* with 3 examples per
-theme, with the time each took.
+theme, with the time each took. The meaning model's rows are there when it is installed (and
+its embedding speed, sentences a second, measured on the file's texts with one thread and with
+two). Each assign row is given with the themes' names as one more example (as the app does with
+a theme's name and description) and without.
 
     .venv/bin/python benchmarks/theming_quality.py [FILE.tsv] [--seeds 3]
 
@@ -18,11 +21,13 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sidebyside.insights.engine.embedders import Lexical  # noqa: E402
+from sidebyside.insights.engine.embedders import Embedder, Lexical  # noqa: E402
+from sidebyside.insights.engine.semantic import Known, Semantic, locate  # noqa: E402
 from sidebyside.insights.evaluate import read_tsv, score  # noqa: E402
 
 DEFAULT = ROOT / "sidebyside" / "insights" / "evaluation" / "comments.tsv"
@@ -35,18 +40,40 @@ def main() -> None:
     args = parser.parse_args()
     themes, texts = read_tsv(args.file)
     print(f"{args.file.name}: {len(texts)} texts in {len(set(themes))} themes, seeds 0..{args.seeds - 1}")
-    print("| embedder | NMI | ARI | 3-shot accuracy | seconds per seed |")
-    print("|---|---|---|---|---|")
-    for name, make in (("lexical", lambda seed: Lexical(seed=seed)),):
-        results, took = [], []
+    found = locate()
+    embedders: list[tuple[str, Any]] = [("lexical", lambda seed: Lexical(seed=seed))]
+    if found.files is not None:
+        files = found.files
+        for threads in (1, 2):
+            model = Semantic(files, threads=threads)
+            model.embed(texts[:32])  # warm up
+            started = time.perf_counter()
+            model.embed(texts)
+            print(
+                f"{files.model_id}, {threads} thread(s): {len(texts) / (time.perf_counter() - started):.0f} sentences/s"
+            )
+        shared: Embedder = Known({}, Semantic(files, threads=2), name="semantic")
+        embedders.append((f"semantic ({files.model_id})", lambda seed: shared))
+    else:
+        print(f"no meaning model: {found.reason}")
+    print(
+        "| embedder | NMI | ARI | 3-shot accuracy (names too) | 3-shot (examples only) | seconds per seed |"
+    )
+    print("|---|---|---|---|---|---|")
+    for name, make in embedders:
+        results, bare, took = [], [], []
         for seed in range(args.seeds):
             started = time.perf_counter()
             results.append(score(themes, texts, seed=seed, embedder=make(seed)))
             took.append(time.perf_counter() - started)
+            bare.append(score(themes, texts, seed=seed, embedder=make(seed), use_names=False).accuracy)
         nmi = statistics.mean(r.nmi for r in results)
         ari = statistics.mean(r.ari for r in results)
         accuracy = statistics.mean(r.accuracy for r in results)
-        print(f"| {name} | {nmi:.3f} | {ari:.3f} | {accuracy:.3f} | {statistics.mean(took):.1f} |")
+        print(
+            f"| {name} | {nmi:.3f} | {ari:.3f} | {accuracy:.3f} | {statistics.mean(bare):.3f} "
+            f"| {statistics.mean(took):.1f} |"
+        )
 
 
 if __name__ == "__main__":

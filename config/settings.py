@@ -299,6 +299,17 @@ JOIN_SUBMISSIONS_PER_MINUTE = env_int("JOIN_SUBMISSIONS_PER_MINUTE", 20, minimum
 # How long each server process keeps a join code's gathering and questions (voices/join_cache.py).
 JOIN_CACHE_SECONDS = env_int("JOIN_CACHE_SECONDS", 5, minimum=0)
 
+# --- Insights: the theming engine's meaning model (insights/engine/semantic.py) ------------
+# Used when present and its files match their checksums; the word-based engine otherwise.
+INSIGHTS_SEMANTIC = env_bool("INSIGHTS_SEMANTIC", True)
+# A folder with model.onnx and tokenizer.json instead of the installed packages; both checksums
+# are then required.
+INSIGHTS_MODEL_DIR = env_str("INSIGHTS_MODEL_DIR", "")
+INSIGHTS_MODEL_SHA256 = env_str("INSIGHTS_MODEL_SHA256", "")
+INSIGHTS_TOKENIZER_SHA256 = env_str("INSIGHTS_TOKENIZER_SHA256", "")
+# Threads the worker gives the model: 1 leaves the other core to the web server.
+INSIGHTS_MODEL_THREADS = env_int("INSIGHTS_MODEL_THREADS", 1, minimum=1)
+
 # --- Security headers -------------------------------------------------------------
 HTTPS = env_bool("HTTPS", PRODUCTION)
 SECURE_SSL_REDIRECT = HTTPS

@@ -1,14 +1,18 @@
 """Measure the theming engine on texts people have already themed.
 
-    python -m sidebyside.insights.evaluate FILE.tsv [--seed N] [--shots 3] [--rounds 20] [--embedder lexical]
+    python -m sidebyside.insights.evaluate FILE.tsv [--seed N] [--shots 3] [--rounds 20]
+        [--embedder auto|semantic|lexical] [--model-dir DIR --model-sha256 X --tokenizer-sha256 Y]
 
 FILE.tsv is UTF-8, tab-separated, with a header line ``theme<TAB>text``. Prints:
 
 - NMI and ARI of *suggest* (asked for as many themes as the file has) against the file's themes;
 - the accuracy of *assign* with SHOTS examples per theme (the rest to be placed; "not sure"
-  counts as wrong), averaged over ROUNDS random choices of examples.
+  counts as wrong), averaged over ROUNDS random choices of examples. As in the app, where a
+  theme's name and description help place contributions, each theme's name in the file counts
+  as one more example (``--no-names``: the examples alone).
 
-No database and no Django settings are needed.
+No database and no Django settings are needed. ``auto`` (the default) uses the meaning model
+when it is installed (``engine.semantic``) and says which embedder it used.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from pathlib import Path
 
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from sidebyside.insights.engine.embedders import Embedder
+from sidebyside.insights.engine.embedders import Embedder, Lexical
+from sidebyside.insights.engine.semantic import Known, Semantic, locate
 from sidebyside.insights.engine.themes import assign, suggest
 
 
@@ -65,6 +70,12 @@ def read_tsv(path: Path) -> tuple[list[str], list[str]]:
     return themes, texts
 
 
+def _descriptions(names: Sequence[str]) -> dict[str, str]:
+    """A theme's name in words ("mental_health" → "mental health"), as people name themes in the
+    app; a name with no words in it ("T3") adds nothing."""
+    return {name: name.replace("_", " ").replace("-", " ") for name in names}
+
+
 def score(
     themes: Sequence[str],
     texts: Sequence[str],
@@ -73,6 +84,7 @@ def score(
     shots: int = 3,
     rounds: int = 20,
     embedder: Embedder | None = None,
+    use_names: bool = True,
 ) -> Scores:
     names = sorted(set(themes))
     suggested = suggest(texts, count=len(names), seed=seed, embedder=embedder)
@@ -88,7 +100,13 @@ def score(
         shown = {name: rng.sample(by_theme[name], min(shots, len(by_theme[name]) - 1)) for name in names}
         held = sorted(set(range(len(texts))) - {i for chosen in shown.values() for i in chosen})
         examples = {name: [texts[i] for i in chosen] for name, chosen in shown.items()}
-        answers = assign([texts[i] for i in held], examples, seed=seed, embedder=embedder)
+        answers = assign(
+            [texts[i] for i in held],
+            examples,
+            seed=seed,
+            embedder=embedder,
+            descriptions=_descriptions(names) if use_names else None,
+        )
         right += sum(answer.theme == themes[i] for answer, i in zip(answers, held, strict=True))
         total += len(held)
     return Scores(nmi=nmi, ari=ari, accuracy=right / total, rows=len(texts), themes=len(names))
@@ -102,14 +120,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--shots", type=int, default=3, help="examples per theme for assign")
     parser.add_argument("--rounds", type=int, default=20, help="random choices of examples to average")
-    parser.add_argument("--embedder", choices=["lexical"], default="lexical")
+    parser.add_argument("--embedder", choices=["auto", "semantic", "lexical"], default="auto")
+    parser.add_argument(
+        "--no-names", action="store_true", help="assign from the examples alone, not the themes' names too"
+    )
+    parser.add_argument("--model-dir", default="", help="a folder with model.onnx and tokenizer.json")
+    parser.add_argument("--model-sha256", default="")
+    parser.add_argument("--tokenizer-sha256", default="")
     args = parser.parse_args(argv)
     try:
         themes, texts = read_tsv(args.file)
     except BadFile as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    scores = score(themes, texts, seed=args.seed, shots=args.shots, rounds=args.rounds)
+    embedder: Embedder = Lexical(seed=args.seed)
+    if args.embedder != "lexical":
+        found = locate(
+            folder=args.model_dir, model_sha256=args.model_sha256, tokenizer_sha256=args.tokenizer_sha256
+        )
+        if found.files is not None:
+            # Each text is embedded once, however many rounds use it.
+            embedder = Known({}, Semantic(found.files, threads=2), name="semantic")
+        elif args.embedder == "semantic":
+            print(f"error: {found.reason}", file=sys.stderr)
+            return 2
+        else:
+            print(f"note: {found.reason}; using the word-based embedder", file=sys.stderr)
+    scores = score(
+        themes,
+        texts,
+        seed=args.seed,
+        shots=args.shots,
+        rounds=args.rounds,
+        embedder=embedder,
+        use_names=not args.no_names,
+    )
+    print(f"embedder\t{embedder.name}")
     print(f"rows\t{scores.rows}")
     print(f"themes\t{scores.themes}")
     print(f"NMI\t{scores.nmi:.3f}")

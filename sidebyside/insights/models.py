@@ -156,3 +156,20 @@ class Tag(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.theme} ← {self.contribution_id}"
+
+
+class ContributionVector(models.Model):
+    """A contribution's words as the meaning model sees them, kept so each text is embedded once.
+
+    Made from the words as they are now: a vector made from other words (before a redaction) is
+    deleted when the words change, and never used (``text_sha256`` must match)."""
+
+    contribution = models.OneToOneField(
+        Contribution, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    model_id = models.CharField(max_length=64)
+    text_sha256 = models.CharField(max_length=64)
+    vector = models.BinaryField()  # float16, little-endian
+
+    def __str__(self) -> str:
+        return f"{self.model_id} vector of {self.contribution_id}"

@@ -12,11 +12,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.tasks import task
 from django.utils import timezone
 
 from sidebyside.core.audit import audit
+from sidebyside.insights import embeddings
 from sidebyside.insights.engine.themes import NothingToTheme, assign, suggest
 from sidebyside.insights.models import Tag, Theme, ThemingRun
 from sidebyside.voices.models import Contribution
@@ -310,7 +311,8 @@ def _progress(run: ThemingRun, done: int) -> None:
 def _suggest(run: ThemingRun) -> None:
     rows = list(run_contributions(run).values_list("pk", "text")[:RUN_LIMIT])
     ids, texts = [pk for pk, _ in rows], [text for _, text in rows]
-    result = suggest(texts, count=run.count_wanted, seed=run.seed)
+    embedder = embeddings.for_contributions(rows, seed=run.seed, progress=lambda n: _progress(run, n))
+    result = suggest(texts, count=run.count_wanted, seed=run.seed, embedder=embedder)
     _progress(run, len(rows))
     with transaction.atomic():
         colours = Theme.Colour.values
@@ -338,21 +340,38 @@ def _assign(run: ThemingRun) -> None:
     confirmed = Theme.objects.filter(programme_id=run.programme_id, status=Theme.Status.CONFIRMED)
     examples: dict[str, list[str]] = {}
     names: dict[str, Theme] = {}
+    known: list[tuple[int, str]] = []
     for tag in Tag.objects.filter(theme__in=confirmed, confirmed=True).select_related(
         "contribution", "theme"
     ):
         key = str(tag.theme_id)
         names[key] = tag.theme
         examples.setdefault(key, []).append(tag.contribution.text)
+        known.append((tag.contribution_id, tag.contribution.text))
     if not examples:
         raise NothingToTheme("No confirmed theme has any contributions in it yet: tag a few first")
     tagged = Tag.objects.filter(theme__in=confirmed).values("contribution_id")
     rows = list(run_contributions(run).exclude(pk__in=tagged).values_list("pk", "text")[:RUN_LIMIT])
     ThemingRun.objects.filter(pk=run.pk).update(total=len(rows))
+    embedded = 0
+
+    def embedding(n: int) -> None:
+        nonlocal embedded
+        embedded = max(0, min(len(rows), n - len(known)))
+        _progress(run, embedded)
+
+    embedder = embeddings.for_contributions([*known, *rows], seed=run.seed, progress=embedding)
+    ThemingRun.objects.filter(pk=run.pk).update(embedder=embedder.name)
     placed = unsure = 0
     for start in range(0, len(rows), ASSIGN_BATCH):
         batch = rows[start : start + ASSIGN_BATCH]
-        answers = assign([text for _, text in batch], examples, seed=run.seed)
+        answers = assign(
+            [text for _, text in batch],
+            examples,
+            seed=run.seed,
+            embedder=embedder,
+            descriptions={key: f"{theme.name}. {theme.description}" for key, theme in names.items()},
+        )
         new = [
             Tag(
                 contribution_id=pk,
@@ -367,5 +386,5 @@ def _assign(run: ThemingRun) -> None:
         Tag.objects.bulk_create(new, ignore_conflicts=True)
         placed += len(new)
         unsure += len(batch) - len(new)
-        ThemingRun.objects.filter(pk=run.pk).update(done=F("done") + len(batch), updated_at=timezone.now())
+        _progress(run, max(embedded, start + len(batch)))
     _finish(run, ThemingRun.State.DONE, f"{placed} sorted into themes, {unsure} not sure")

@@ -21,7 +21,7 @@ from sidebyside.accounts.models import User
 from sidebyside.core.forms import GovukForm
 from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Hub, Programme
-from sidebyside.insights import services
+from sidebyside.insights import embeddings, services
 from sidebyside.insights.access import get_run_for, get_theme_for, get_themes_programme_for
 from sidebyside.insights.models import Tag, Theme, ThemingRun
 from sidebyside.voices.models import Contribution
@@ -167,6 +167,7 @@ def theme_list(request: HttpRequest, programme_id: int) -> HttpResponse:
             "runs": ThemingRun.objects.filter(programme=programme).select_related("created_by")[:10],
             "form": form,
             "can_change": can_change,
+            "model_missing": embeddings.located().reason,
         },
     )
 
@@ -202,6 +203,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "suggested": suggested,
         "targets": targets,
         "can_change": request.user.has_perm("insights.change_themes", run.programme),
+        "model_missing": embeddings.located().reason if run.embedder == "lexical" else "",
     }
     if request.htmx:  # type: ignore[attr-defined]
         if running:

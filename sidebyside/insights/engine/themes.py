@@ -136,10 +136,13 @@ def assign(
     seed: int = 0,
     embedder: Embedder | None = None,
     refine: bool = True,
+    descriptions: Mapping[str, str] | None = None,
 ) -> list[Assignment]:
     """Put each of ``texts`` in the nearest of the themes, each known by the texts people put in
-    it (``examples``: theme → texts). With ``refine``, the themes' centres are moved a few times
-    towards the new texts nearest them (texts people tagged stay where they are)."""
+    it (``examples``: theme → texts) and, when given, by what people called it
+    (``descriptions``: theme → its name and description, counted as one more example). With
+    ``refine``, the themes' centres are moved a few times towards the new texts nearest them
+    (texts people tagged stay where they are)."""
     themes = [name for name, given in examples.items() if any(words(t) for t in given)]
     if not themes:
         raise NothingToTheme("No theme has any tagged contributions with words to go on")
@@ -147,6 +150,8 @@ def assign(
         return []
     embedder = embedder or Lexical(seed=seed)
     known = [(name, text) for name in themes for text in examples[name] if words(text)]
+    described = descriptions or {}
+    known += [(name, described[name]) for name in themes if words(described.get(name, ""))]
     vectors = embedder.embed([text for _, text in known] + list(texts))
     tagged, new = vectors[: len(known)], vectors[len(known) :]
     owner = np.array([themes.index(name) for name, _ in known])

@@ -36,6 +36,20 @@ def test_the_command_prints_the_figures(capsys: pytest.CaptureFixture[str]) -> N
         assert name in out
 
 
+def test_the_command_says_which_embedder_it_used(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main([str(SMALL), "--rounds", "1"]) == 0
+    assert "embedder\tsemantic" in capsys.readouterr().out  # the model is installed: used by default
+    assert main([str(SMALL), "--rounds", "1", "--embedder", "lexical"]) == 0
+    assert "embedder\tlexical" in capsys.readouterr().out
+    bad = ["--model-dir", str(tmp_path), "--model-sha256", "a" * 64, "--tokenizer-sha256", "b" * 64]
+    assert main([str(SMALL), "--embedder", "semantic", *bad]) == 2
+    assert "model file is missing" in capsys.readouterr().err
+    assert main([str(SMALL), "--rounds", "1", *bad]) == 0  # auto: says so, and uses words only
+    captured = capsys.readouterr()
+    assert "using the word-based embedder" in captured.err
+    assert "embedder\tlexical" in captured.out
+
+
 def test_the_command_runs_as_a_module_without_django_settings() -> None:
     result = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "-m", "sidebyside.insights.evaluate", str(SMALL), "--rounds", "1"],

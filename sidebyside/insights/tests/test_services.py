@@ -114,7 +114,7 @@ def test_suggest_then_confirm_reject_and_move(actor: Any, programme: Programme, 
     flagged = said(hub, "Someone is in danger tonight", safeguarding_at=timezone.now())[0]
     run = services.theming_run_start(actor=actor, programme=programme, kind="suggest", count_wanted=3)
     run.refresh_from_db()
-    assert (run.state, run.total, run.done, run.embedder) == ("done", 24, 24, "lexical")
+    assert (run.state, run.total, run.done, run.embedder) == ("done", 24, 24, "semantic")
     suggested = list(Theme.objects.filter(run=run).order_by("pk"))
     assert len(suggested) == 3
     assert all(t.status == Theme.Status.SUGGESTED and t.keyphrases for t in suggested)

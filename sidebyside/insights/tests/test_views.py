@@ -52,7 +52,8 @@ def test_suggest_then_review_accept_merge_and_turn_down(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Suggested themes to review" in html
-    assert "no language model is installed" in html
+    assert run.embedder == "semantic"
+    assert "without the meaning model" not in html
     first, second, third = Theme.objects.filter(run=run).order_by("pk")
 
     confirm = reverse("insights:theme_confirm", kwargs={"theme_id": first.pk})
@@ -197,3 +198,16 @@ def test_the_review_page_costs_the_same_however_many_suggestions(
     html = page.content.decode()
     assert html.count("Turn down") == 8
     assert html.count("<li>“") >= 8  # typical quotes under each suggestion
+
+
+def test_without_the_meaning_model_the_pages_say_so(
+    coordinator: Client, programme: Programme, contributions: list[Contribution], settings: Any
+) -> None:
+    settings.INSIGHTS_SEMANTIC = False
+    listing = coordinator.get(themes_url(programme)).content.decode()
+    assert "the meaning model is turned off on this server" in listing
+    response = coordinator.post(themes_url(programme), {"kind": "suggest", "count_wanted": "3"})
+    run = ThemingRun.objects.get()
+    assert run.embedder == "lexical"
+    html = coordinator.get(response["Location"]).content.decode()
+    assert "without the meaning model (the meaning model is turned off on this server)" in html

@@ -1,0 +1,120 @@
+"""Which embedder the theming runs use, and the contributions' vectors kept between runs.
+
+The meaning model (``engine.semantic``) is used when it is installed and its files are the ones
+expected; otherwise the word-based one (``engine.embedders.Lexical``), and the pages say so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+
+from sidebyside.insights.engine.embedders import Embedder, Lexical
+from sidebyside.insights.engine.semantic import Known, Located, Semantic, locate
+from sidebyside.insights.models import ContributionVector
+
+_lock = threading.Lock()
+_loaded: dict[tuple[Any, ...], tuple[Located, Semantic | None]] = {}
+
+
+def _settings_key() -> tuple[Any, ...]:
+    return (
+        settings.INSIGHTS_SEMANTIC,
+        settings.INSIGHTS_MODEL_DIR,
+        settings.INSIGHTS_MODEL_SHA256,
+        settings.INSIGHTS_TOKENIZER_SHA256,
+        settings.INSIGHTS_MODEL_THREADS,
+    )
+
+
+def located() -> Located:
+    """Whether the meaning model can be used here (checksums checked once per process)."""
+    key = _settings_key()
+    with _lock:
+        if key in _loaded:
+            return _loaded[key][0]
+    found = locate(
+        enabled=settings.INSIGHTS_SEMANTIC,
+        folder=settings.INSIGHTS_MODEL_DIR,
+        model_sha256=settings.INSIGHTS_MODEL_SHA256,
+        tokenizer_sha256=settings.INSIGHTS_TOKENIZER_SHA256,
+    )
+    with _lock:
+        _loaded.setdefault(key, (found, None))
+        return _loaded[key][0]
+
+
+def semantic() -> Semantic | None:
+    """The meaning model, loaded once per process; None when it cannot be used."""
+    found = located()
+    if found.files is None:
+        return None
+    key = _settings_key()
+    with _lock:
+        model = _loaded[key][1]
+        if model is None:
+            model = Semantic(found.files, threads=settings.INSIGHTS_MODEL_THREADS)
+            _loaded[key] = (found, model)
+        return model
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def for_contributions(
+    rows: Sequence[tuple[int, str]], *, seed: int = 0, progress: Callable[[int], Any] | None = None
+) -> Embedder:
+    """An embedder for these (id, text) rows: the meaning model with every row's vector ready
+    (kept ones read back, the others made now and kept), or the word-based one.
+
+    ``progress`` is called with how many rows have vectors so far."""
+    model = semantic()
+    if model is None:
+        return Lexical(seed=seed)
+    hashes = {pk: text_sha256(text) for pk, text in rows}
+    vectors: dict[str, np.ndarray] = {}
+    kept = ContributionVector.objects.filter(
+        contribution_id__in=list(hashes), model_id=model.model_id
+    ).values_list("contribution_id", "text_sha256", "vector")
+    texts = dict(rows)
+    for pk, sha, raw in kept.iterator(chunk_size=2000):
+        if hashes.get(pk) == sha:
+            vectors[texts[pk]] = np.frombuffer(bytes(raw), dtype="<f2").astype(np.float32)
+    todo = [(pk, text) for pk, text in rows if text not in vectors]
+    done_before = len(rows) - len(todo)
+    if progress is not None:
+        progress(done_before)
+    step = 500
+    for start in range(0, len(todo), step):
+        chunk = todo[start : start + step]
+        made = model.embed([text for _, text in chunk])
+        with transaction.atomic():
+            ContributionVector.objects.filter(contribution_id__in=[pk for pk, _ in chunk]).delete()
+            ContributionVector.objects.bulk_create(
+                [
+                    ContributionVector(
+                        contribution_id=pk,
+                        model_id=model.model_id,
+                        text_sha256=hashes[pk],
+                        vector=row.astype("<f2").tobytes(),
+                    )
+                    for (pk, _), row in zip(chunk, made, strict=True)
+                ]
+            )
+        for (_, text), row in zip(chunk, made, strict=True):
+            vectors[text] = row.astype("<f2").astype(np.float32)  # as it will be read back
+        if progress is not None:
+            progress(done_before + start + len(chunk))
+    return Known(vectors, model, name=model.name)
+
+
+def forget_words(contribution_id: int) -> None:
+    """The words changed: the vector made from the old ones goes."""
+    ContributionVector.objects.filter(contribution_id=contribution_id).delete()

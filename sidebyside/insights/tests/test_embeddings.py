@@ -1,0 +1,82 @@
+"""Contributions' vectors: made once, read back, and gone when the words change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from sidebyside.hubs.models import Hub
+from sidebyside.insights import embeddings
+from sidebyside.insights.engine.embedders import Lexical
+from sidebyside.insights.engine.semantic import Semantic
+from sidebyside.insights.models import ContributionVector
+from sidebyside.voices.models import Contribution
+
+pytestmark = pytest.mark.django_db
+
+
+def said(hub: Hub, *texts: str) -> list[Contribution]:
+    now = timezone.now()
+    return [
+        Contribution.objects.create(hub=hub, text=text, said_at=now, channel="paper", state="shown")
+        for text in texts
+    ]
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many texts the model was asked to embed, call by call."""
+    calls: list[int] = []
+    real = Semantic.embed
+
+    def embed(self: Semantic, texts: Any, progress: Any = None) -> np.ndarray:
+        calls.append(len(texts))
+        return real(self, texts, progress)
+
+    monkeypatch.setattr(Semantic, "embed", embed)
+    return calls
+
+
+def test_each_text_is_embedded_once(hub: Hub, counted: list[int]) -> None:
+    rows = said(hub, "The hostel is damp", "Nobody rang me back", "I need a key worker")
+    pairs = [(c.pk, c.text) for c in rows]
+    seen: list[int] = []
+    first = embeddings.for_contributions(pairs, progress=seen.append)
+    assert first.name == "semantic"
+    assert counted == [3]
+    assert seen == [0, 3]
+    assert ContributionVector.objects.count() == 3
+
+    again = embeddings.for_contributions(pairs)
+    assert counted == [3]  # nothing embedded the second time
+    assert np.allclose(first.embed([r.text for r in rows]), again.embed([r.text for r in rows]))
+
+
+def test_new_words_mean_a_new_vector(hub: Hub, counted: list[int]) -> None:
+    row = said(hub, "Call me on 07700 900123 about the hostel")[0]
+    embeddings.for_contributions([(row.pk, row.text)])
+    row.text = "Call me on [removed] about the hostel"
+    row.save(update_fields=["text"])  # as a redaction does
+    assert not ContributionVector.objects.exists()  # the vector of the old words is gone
+    embeddings.for_contributions([(row.pk, row.text)])
+    assert counted == [1, 1]
+    kept = ContributionVector.objects.get()
+    assert kept.text_sha256 == embeddings.text_sha256(row.text)
+
+
+def test_other_saves_keep_the_vector(hub: Hub) -> None:
+    row = said(hub, "More groups in the evening")[0]
+    embeddings.for_contributions([(row.pk, row.text)])
+    row.state = "hidden"
+    row.save(update_fields=["state"])
+    assert ContributionVector.objects.count() == 1
+
+
+def test_turned_off_means_words_only(hub: Hub, settings: Any) -> None:
+    settings.INSIGHTS_SEMANTIC = False
+    row = said(hub, "More groups in the evening")[0]
+    assert isinstance(embeddings.for_contributions([(row.pk, row.text)]), Lexical)
+    assert not ContributionVector.objects.exists()
