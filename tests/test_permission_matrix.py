@@ -498,7 +498,39 @@ MATRIX: dict[str, Entry] = {
             method="post",
             kwargs=lambda ctx: {"theme_id": ctx["theme"].pk},
         )
-        for name in ("insights:theme_confirm", "insights:theme_reject", "insights:theme_merge")
+        for name in (
+            "insights:theme_confirm",
+            "insights:theme_reject",
+            "insights:theme_merge",
+            "insights:theme_split",
+            "insights:theme_retire",
+            "insights:undo",
+        )
+    },
+    **{
+        name: Entry(
+            roles(
+                member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+            ),
+            kwargs=lambda ctx: {"theme_id": ctx["theme"].pk},
+        )
+        for name in ("insights:theme", "insights:theme_edit", "insights:theme_add")
+    },
+    # Moving a contribution between themes: programme staff, and only for a hub they run.
+    **{
+        name: Entry(
+            roles(
+                member=404,
+                other_member=404,
+                facilitator=302,
+                coordinator=302,
+                programme_admin=302,
+                leader=403,
+            ),
+            method="post",
+            kwargs=lambda ctx: {"tag_id": ctx["tag"].pk},
+        )
+        for name in ("insights:tag_move", "insights:tag_remove", "insights:tag_confirm")
     },
     # People: the staff pages.
     "people:programme_people": Entry(
@@ -638,10 +670,11 @@ def ctx(programme: Any, hub: Any, other_hub: Any, organisation: Any, personas: A
     import_job = ImportJob.objects.create(hub=hub, filename="notes.csv", digest="0" * 64)
     run = ThemingRun.objects.create(programme=programme, kind="suggest", state="done", total=1, done=1)
     theme = Theme.objects.create(programme=programme, name="Evenings", status="suggested", run=run)
-    Tag.objects.create(contribution=contribution, theme=theme, source="machine", confirmed=False)
+    tag = Tag.objects.create(contribution=contribution, theme=theme, source="machine", confirmed=False)
     return {
         "run": run,
         "theme": theme,
+        "tag": tag,
         "programme": programme,
         "hub": hub,
         "prompt": prompt,

@@ -1,6 +1,7 @@
 """Themes: a coordinator asks the machine to suggest themes for a drop-in's 150 contributions,
-then reviews them: accepts one under a new name, merges one into it, turns one down. axe on every
-page. (Moving single items and sorting new contributions come with the theme pages.)"""
+then reviews them: accepts two under new names, merges one into another, turns one down, moves
+one contribution to another theme (and sees it can undo that); then new contributions arrive and
+the machine sorts them into the confirmed themes, each with a confidence. axe on every page."""
 
 from __future__ import annotations
 
@@ -74,18 +75,22 @@ def test_suggest_and_review_themes(page: Page) -> None:
     check_page(page, "themes-review")
     run = ThemingRun.objects.get()
     assert (run.state, run.total) == ("done", 150)
-    first, second, third = list(Theme.objects.filter(run=run).order_by("pk"))[:3]
+    first, second, third, fourth = list(Theme.objects.filter(run=run).order_by("pk"))[:4]
 
     page.get_by_label(f"Name for “{first.name}”").fill("Being heard")
     page.get_by_role("button", name=f"Accept “{first.name}”").click()
     expect(page.get_by_text("Theme accepted: Being heard")).to_be_visible()
 
-    page.get_by_label(f"Merge “{second.name}” into").select_option(label="Being heard")
-    page.get_by_role("button", name=f"Merge “{second.name}”").click()
-    expect(page.get_by_text(f"Merged {second.name} into Being heard")).to_be_visible()
+    page.get_by_label(f"Name for “{second.name}”").fill("Getting help")
+    page.get_by_role("button", name=f"Accept “{second.name}”").click()
+    expect(page.get_by_text("Theme accepted: Getting help")).to_be_visible()
 
-    page.get_by_role("button", name=f"Turn down “{third.name}”").click()
-    expect(page.get_by_text(f"Suggestion turned down: {third.name}")).to_be_visible()
+    page.get_by_label(f"Merge “{third.name}” into").select_option(label="Being heard")
+    page.get_by_role("button", name=f"Merge “{third.name}”").click()
+    expect(page.get_by_text(f"Merged {third.name} into Being heard")).to_be_visible()
+
+    page.get_by_role("button", name=f"Turn down “{fourth.name}”").click()
+    expect(page.get_by_text(f"Suggestion turned down: {fourth.name}")).to_be_visible()
     check_page(page, "themes-reviewed")
 
     accepted = Theme.objects.get(name="Being heard")
@@ -95,8 +100,46 @@ def test_suggest_and_review_themes(page: Page) -> None:
         Tag.objects.filter(theme=accepted, confirmed=False).count()
         == Tag.objects.filter(theme=accepted, source="machine", confirmed=False).count()
     )
-    assert not Theme.objects.filter(pk=third.pk).exists()
+    assert not Theme.objects.filter(pk=fourth.pk).exists()
 
+    # One contribution is in the wrong theme: move it, from the theme's own page.
     page.get_by_role("link", name="Back to the themes").click()
     expect(page.get_by_role("cell", name="Being heard")).to_be_visible()
     check_page(page, "themes-list")
+    page.get_by_role("link", name="Getting help").click()
+    expect(page.get_by_role("heading", name="Getting help")).to_be_visible()
+    check_page(page, "theme-page")
+    helping = Tag.objects.filter(theme__name="Getting help").count()
+    page.get_by_label("Move contribution 1 to").select_option(label="Being heard")
+    page.get_by_role("button", name="Move contribution 1", exact=True).click()
+    expect(page.get_by_text("Moved to Being heard.")).to_be_visible()
+    expect(page.get_by_role("button", name="Undo")).to_be_visible()
+    check_page(page, "theme-moved")
+    assert Tag.objects.filter(theme__name="Getting help").count() == helping - 1
+
+    # New contributions come in; the machine sorts them into the confirmed themes.
+    _, texts = read_tsv(EVALUATION)
+    now = timezone.now()
+    Contribution.objects.bulk_create(
+        [
+            Contribution(
+                hub=gathering.hub, gathering=gathering, text=text, said_at=now, channel="paper", state="shown"
+            )
+            for text in random.Random(9).sample(texts, 20)  # noqa: S311 - test data
+        ]
+    )
+    page.get_by_role("link", name="Back to the themes").click()
+    page.get_by_role("button", name="Sort new contributions into themes").click()
+    expect(page.get_by_text("sorted into themes")).to_be_visible()
+    check_page(page, "themes-sorted")
+    sorting = ThemingRun.objects.filter(kind="assign").get()
+    assert sorting.state == "done"
+    machine = Tag.objects.filter(contribution__said_at=now, source="machine", confirmed=False)
+    assert machine.exists()
+    assert all(tag.confidence is not None for tag in machine)
+    one = machine.select_related("theme").first()
+    assert one is not None
+    page.goto(f"/themes/{one.theme_id}/")
+    expect(page.get_by_text("Put here by the machine").first).to_be_visible()
+    expect(page.get_by_text("confidence").first).to_be_visible()
+    check_page(page, "theme-sorted")

@@ -37,6 +37,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 entries.append(("Methods", reverse("gatherings:method_list", args=[programme.pk])))
             if user.has_perm("voices.view_prompts", programme):
                 entries.append(("Questions", reverse("voices:prompt_list", args=[programme.pk])))
+            if user.has_perm("insights.view_themes", programme):
+                entries.append(("Themes", reverse("insights:themes", args=[programme.pk])))
             staff_roles = {"programme_admin"} & roles.programme_roles.get(programme.pk, frozenset())
             if staff_roles or any({"coordinator", "facilitator"} & r for r in roles.hub_roles.values()):
                 entries.append(("People", reverse("people:programme_people", args=[programme.pk])))

@@ -13,8 +13,9 @@ from django.http import Http404
 
 from sidebyside.core.exceptions import VerificationRequired
 from sidebyside.hubs.access import get_programme_for
-from sidebyside.hubs.models import Programme
-from sidebyside.insights.models import Theme, ThemingRun
+from sidebyside.hubs.models import Membership, Programme
+from sidebyside.hubs.roles import roles_of
+from sidebyside.insights.models import Tag, Theme, ThemingRun
 
 Need = Literal["view", "change"]
 _PERMS = {"view": "insights.view_themes", "change": "insights.change_themes"}
@@ -47,3 +48,30 @@ def get_theme_for(user: Any, theme_id: int, need: Need = "view") -> Theme:
         raise Http404
     check(user, theme.programme, need)
     return theme
+
+
+def readable_hubs(user: Any, programme_id: int) -> set[int] | None:
+    """The hubs whose contributions this user may read in a theme (those they run); None: all of
+    the programme's (its admins). Themes are programme-wide; what people said stays with the hub."""
+    roles = roles_of(user)
+    if Membership.Role.PROGRAMME_ADMIN in roles.programme_roles.get(programme_id, frozenset()):
+        return None
+    runs = {Membership.Role.FACILITATOR, Membership.Role.COORDINATOR}
+    return {
+        hub_id
+        for hub_id, programme in roles.hub_programme.items()
+        if programme == programme_id and roles.in_hub(hub_id) & runs
+    }
+
+
+def get_tag_for(user: Any, tag_id: int) -> Tag:
+    """A tag to change (move, remove, confirm): the theme's programme's staff, and only for a
+    contribution of a hub they may read."""
+    tag = Tag.objects.select_related("theme__programme", "contribution").filter(pk=tag_id).first()
+    if tag is None or not user.has_perm("hubs.view_programme", tag.theme.programme):
+        raise Http404
+    check(user, tag.theme.programme, "change")
+    hubs = readable_hubs(user, tag.theme.programme_id)
+    if hubs is not None and tag.contribution.hub_id not in hubs:
+        raise Http404
+    return tag

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -238,6 +239,61 @@ def tag_move(*, actor: Any, tag: Tag, to: Theme) -> Tag | None:
         moved = tag
     audit(actor=actor, action="insights.tag_moved", obj=to, origin=origin)
     return moved
+
+
+@transaction.atomic
+def tag_confirm(*, actor: Any, tag: Tag) -> Tag:
+    """A person agrees with the machine: the contribution belongs in this theme."""
+    if not tag.confirmed:
+        tag.confirmed = True
+        tag.tagged_by = actor
+        tag.save(update_fields=["confirmed", "tagged_by", "updated_at"])
+        audit(actor=actor, action="insights.tag_confirmed", obj=tag.theme, contribution=tag.contribution_id)
+    return tag
+
+
+@dataclass(frozen=True)
+class TagState:
+    """A tag as it was, so that a move or a removal can be undone exactly."""
+
+    contribution_id: int
+    theme_id: int
+    source: str
+    confidence: float | None
+    confirmed: bool
+    tagged_by_id: int | None
+
+    @classmethod
+    def of(cls, tag: Tag) -> TagState:
+        return cls(
+            tag.contribution_id, tag.theme_id, tag.source, tag.confidence, tag.confirmed, tag.tagged_by_id
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@transaction.atomic
+def tag_restore(*, actor: Any, was: TagState, now_in: int | None = None) -> Tag:
+    """Undo: put a contribution back in the theme it was in, as it was there. ``now_in`` is the
+    theme it was moved to (its tag there goes), or None after a removal."""
+    theme = Theme.objects.select_for_update().get(pk=was.theme_id)
+    if theme.status not in LIVE:
+        raise ValidationError("That theme was merged or retired since: it cannot be undone")
+    if now_in is not None:
+        Tag.objects.filter(theme_id=now_in, contribution_id=was.contribution_id).delete()
+    tag, _ = Tag.objects.update_or_create(
+        theme=theme,
+        contribution_id=was.contribution_id,
+        defaults={
+            "source": was.source,
+            "confidence": was.confidence,
+            "confirmed": was.confirmed,
+            "tagged_by_id": was.tagged_by_id,
+        },
+    )
+    audit(actor=actor, action="insights.tag_restored", obj=theme, contribution=was.contribution_id)
+    return tag
 
 
 # --- The machine's runs -------------------------------------------------------------------------

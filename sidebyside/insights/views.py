@@ -5,16 +5,20 @@ JavaScript (htmx only refreshes a run's progress).
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, Window
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sidebyside.accounts.models import User
@@ -22,9 +26,17 @@ from sidebyside.core.forms import GovukForm
 from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Hub, Programme
 from sidebyside.insights import embeddings, services
-from sidebyside.insights.access import get_run_for, get_theme_for, get_themes_programme_for
+from sidebyside.insights.access import (
+    get_run_for,
+    get_tag_for,
+    get_theme_for,
+    get_themes_programme_for,
+    readable_hubs,
+)
+from sidebyside.insights.engine.text import words
 from sidebyside.insights.models import Tag, Theme, ThemingRun
 from sidebyside.voices.models import Contribution
+from sidebyside.voices.search import search
 
 TYPICAL_SHOWN = 3
 
@@ -183,8 +195,12 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         .order_by("-count", "pk")
     )
     # The first few tags of each theme are its most typical contributions (stored in that order).
+    readable = Tag.objects.filter(theme__in=suggested)
+    hubs = readable_hubs(request.user, run.programme_id)
+    if hubs is not None:  # quotes only from hubs this person runs
+        readable = readable.filter(contribution__hub_id__in=hubs)
     first = (
-        Tag.objects.filter(theme__in=suggested)
+        readable
         .annotate(place=Window(RowNumber(), partition_by=F("theme_id"), order_by=F("pk").asc()))
         .filter(place__lte=TYPICAL_SHOWN)
         .select_related("contribution")
@@ -268,3 +284,307 @@ def theme_merge(request: HttpRequest, theme_id: int) -> HttpResponse:
     else:
         messages.error(request, next(iter(form.errors.values()))[0])
     return _back_to_run(theme)
+
+
+# --- One theme: its contributions, moving them, and changing the theme ---------------------------
+
+PER_PAGE = 50
+UNDO_KEY = "insights_undo"
+
+
+class ThemeForm(GovukForm):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        error_messages={
+            "required": "Enter a name for the theme",
+            "max_length": "Keep the name under 100 letters",
+        },
+    )
+    description = forms.CharField(
+        label="Description (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What belongs in this theme, in a sentence or two. It also helps the machine sort.",
+        error_messages={"max_length": "Keep the description under 2,000 letters"},
+    )
+    colour = forms.ChoiceField(label="Colour", choices=Theme.Colour.choices, widget=forms.RadioSelect)
+    parent = forms.ModelChoiceField(
+        label="Sits under (optional)",
+        queryset=Theme.objects.none(),
+        required=False,
+        empty_label="Nothing: a main theme",
+        error_messages={"invalid_choice": "Choose a main theme from the list"},
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, theme: Theme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        forms_field(self, "parent").queryset = Theme.objects.filter(
+            programme_id=theme.programme_id, status=Theme.Status.CONFIRMED, parent__isnull=True
+        ).exclude(pk=theme.pk)
+
+
+class MoveForm(GovukForm):
+    target = forms.ModelChoiceField(
+        label="Move to",
+        queryset=Theme.objects.none(),
+        error_messages={
+            "required": "Choose the theme to move it to",
+            "invalid_choice": "Choose a theme from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, theme: Theme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        forms_field(self, "target").queryset = Theme.objects.filter(
+            programme_id=theme.programme_id, status__in=services.LIVE
+        ).exclude(pk=theme.pk)
+
+
+def _why(text: str, keyphrases: list[str]) -> list[str]:
+    """The theme's keyphrases this contribution uses: why the machine put it here."""
+    said = words(text)
+    pairs = {f"{a} {b}" for a, b in itertools.pairwise(said)}
+    found = set(said) | pairs
+    return [phrase for phrase in keyphrases if phrase in found]
+
+
+def _theme_tags(user: Any, theme: Theme) -> tuple[QuerySet[Tag], int]:
+    """The theme's tags this user may read, and how many more there are in hubs they do not run."""
+    tags = Tag.objects.filter(theme=theme)
+    hubs = readable_hubs(user, theme.programme_id)
+    if hubs is None:
+        return tags, 0
+    readable = tags.filter(contribution__hub_id__in=hubs)
+    return readable, tags.exclude(contribution__hub_id__in=hubs).count()
+
+
+def _undo_for(request: HttpRequest, theme: Theme) -> dict[str, Any] | None:
+    undo = request.session.get(UNDO_KEY)
+    return undo if undo and undo.get("page") == theme.pk else None
+
+
+@login_required
+@require_GET
+def theme_detail(request: HttpRequest, theme_id: int) -> HttpResponse:
+    theme = get_theme_for(request.user, theme_id)
+    tags, elsewhere = _theme_tags(request.user, theme)
+    query = (request.GET.get("q") or "").strip()[:200]
+    if query:
+        found = search(Contribution.objects.filter(theme_tags__theme=theme), query, rank=False)
+        tags = tags.filter(contribution__in=found.values("pk"))
+    tags = tags.select_related("contribution__hub", "contribution__gathering", "tagged_by").order_by(
+        "confirmed", F("confidence").desc(nulls_last=True), "pk"
+    )
+    page = Paginator(tags, PER_PAGE).get_page(request.GET.get("page"))
+    for tag in page:
+        tag.why = _why(tag.contribution.text, theme.keyphrases)  # type: ignore[attr-defined]
+    can_change = request.user.has_perm("insights.change_themes", theme.programme)
+    return render(
+        request,
+        "insights/theme.html",
+        {
+            "theme": theme,
+            "programme": theme.programme,
+            "page": page,
+            "query": query,
+            "query_string": urlencode({"q": query}) if query else "",
+            "elsewhere": elsewhere,
+            "parent": theme.parent,
+            "children": list(theme.children.filter(status__in=services.LIVE).order_by("name")),
+            "targets": list(
+                Theme.objects.filter(programme_id=theme.programme_id, status__in=services.LIVE)
+                .exclude(pk=theme.pk)
+                .order_by("name")
+            ),
+            "can_change": can_change,
+            "undo": _undo_for(request, theme) if can_change else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_edit(request: HttpRequest, theme_id: int) -> HttpResponse:
+    theme = get_theme_for(request.user, theme_id, "change")
+    initial = {
+        "name": theme.name,
+        "description": theme.description,
+        "colour": theme.colour,
+        "parent": theme.parent_id,
+        "lock_version": theme.lock_version,
+    }
+    form = ThemeForm(request.POST or None, initial=initial, theme=theme)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        lock_version = data.pop("lock_version")
+        try:
+            services.theme_update(actor=_actor(request), theme=theme, lock_version=lock_version, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Theme saved: {data['name']}")
+            return redirect("insights:theme", theme_id=theme.pk)
+    return render(
+        request, "insights/theme_edit.html", {"theme": theme, "programme": theme.programme, "form": form}
+    )
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems[0])
+    else:
+        form.add_error(None, error.messages[0])
+
+
+@login_required
+@require_POST
+def theme_retire(request: HttpRequest, theme_id: int) -> HttpResponse:
+    theme = get_theme_for(request.user, theme_id, "change")
+    services.theme_retire(actor=_actor(request), theme=theme)
+    messages.success(request, f"Theme retired: {theme.name}. Its contributions keep their tags")
+    return redirect("insights:themes", programme_id=theme.programme_id)
+
+
+@login_required
+@require_POST
+def theme_split(request: HttpRequest, theme_id: int) -> HttpResponse:
+    theme = get_theme_for(request.user, theme_id, "change")
+    tags, _ = _theme_tags(request.user, theme)
+    chosen = [int(v) for v in request.POST.getlist("chosen") if v.isdigit()]
+    ids = list(tags.filter(contribution_id__in=chosen).values_list("contribution_id", flat=True))
+    name = " ".join(request.POST.get("split-name", "").split())
+    if not ids:
+        messages.error(request, "Choose the contributions to move into the new theme")
+    elif not name:
+        messages.error(request, "Enter a name for the new theme")
+    elif len(name) > 100:
+        messages.error(request, "Keep the name under 100 letters")
+    else:
+        try:
+            new = services.theme_split(actor=_actor(request), theme=theme, name=name, contribution_ids=ids)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request, f"{len(ids)} contribution{pluralize(len(ids))} moved into a new theme: {new.name}"
+            )
+            return redirect("insights:theme", theme_id=new.pk)
+    return redirect("insights:theme", theme_id=theme.pk)
+
+
+@login_required
+@require_POST
+def tag_move(request: HttpRequest, tag_id: int) -> HttpResponse:
+    tag = get_tag_for(request.user, tag_id)
+    origin = tag.theme
+    form = MoveForm(request.POST, theme=origin, prefix=f"move-{tag.pk}")
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect("insights:theme", theme_id=origin.pk)
+    target = form.cleaned_data["target"]
+    was = services.TagState.of(tag)
+    try:
+        services.tag_move(actor=_actor(request), tag=tag, to=target)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        request.session[UNDO_KEY] = {
+            "page": origin.pk,
+            "was": was.as_dict(),
+            "now_in": target.pk,
+            "said": f"Moved to {target.name}",
+        }
+    return redirect("insights:theme", theme_id=origin.pk)
+
+
+@login_required
+@require_POST
+def tag_remove(request: HttpRequest, tag_id: int) -> HttpResponse:
+    tag = get_tag_for(request.user, tag_id)
+    was = services.TagState.of(tag)
+    services.tag_remove(actor=_actor(request), tag=tag)
+    request.session[UNDO_KEY] = {
+        "page": tag.theme_id,
+        "was": was.as_dict(),
+        "now_in": None,
+        "said": f"Taken out of {tag.theme.name}",
+    }
+    return redirect("insights:theme", theme_id=tag.theme_id)
+
+
+@login_required
+@require_POST
+def tag_confirm(request: HttpRequest, tag_id: int) -> HttpResponse:
+    tag = get_tag_for(request.user, tag_id)
+    services.tag_confirm(actor=_actor(request), tag=tag)
+    messages.success(request, "Checked: it stays in this theme")
+    return redirect("insights:theme", theme_id=tag.theme_id)
+
+
+@login_required
+@require_POST
+def undo(request: HttpRequest, theme_id: int) -> HttpResponse:
+    """Undo the last move or removal made on this theme's page (once)."""
+    theme = get_theme_for(request.user, theme_id, "change")
+    record = _undo_for(request, theme)
+    if record is None:
+        messages.error(request, "There is nothing to undo")
+        return redirect("insights:theme", theme_id=theme.pk)
+    del request.session[UNDO_KEY]
+    was = services.TagState(**record["was"])
+    contribution = Contribution.objects.filter(pk=was.contribution_id).first()
+    hubs = readable_hubs(request.user, theme.programme_id)
+    if contribution is None or (hubs is not None and contribution.hub_id not in hubs):
+        messages.error(request, "That contribution is no longer there to put back")
+        return redirect("insights:theme", theme_id=theme.pk)
+    try:
+        services.tag_restore(actor=_actor(request), was=was, now_in=record["now_in"])
+    except (ValidationError, Theme.DoesNotExist) as error:
+        messages.error(
+            request, error.messages[0] if isinstance(error, ValidationError) else "That theme is gone"
+        )
+    else:
+        messages.success(request, "Undone: it is back where it was")
+    return redirect("insights:theme", theme_id=theme.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_add(request: HttpRequest, theme_id: int) -> HttpResponse:
+    """Find contributions (search, hub) and put the chosen ones in this theme at once."""
+    theme = get_theme_for(request.user, theme_id, "change")
+    hubs = readable_hubs(request.user, theme.programme_id)
+    pool = Contribution.objects.filter(
+        hub__programme_id=theme.programme_id, safeguarding_at__isnull=True
+    ).exclude(state=Contribution.State.HIDDEN)
+    if hubs is not None:
+        pool = pool.filter(hub_id__in=hubs)
+    if request.method == "POST":
+        chosen = [int(v) for v in request.POST.getlist("chosen") if v.isdigit()]
+        rows = list(pool.filter(pk__in=chosen))
+        if not rows:
+            messages.error(request, "Choose at least one contribution to add")
+        else:
+            try:
+                added = services.tags_add(actor=_actor(request), theme=theme, contributions=rows)
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            else:
+                messages.success(request, f"{added} contribution{pluralize(added)} added to {theme.name}")
+                return redirect("insights:theme", theme_id=theme.pk)
+    query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:200]
+    results: list[Contribution] = []
+    if query:
+        already = Tag.objects.filter(theme=theme).values("contribution_id")
+        results = list(
+            search(pool.exclude(pk__in=already), query).select_related("hub", "gathering")[:PER_PAGE]
+        )
+    return render(
+        request,
+        "insights/theme_add.html",
+        {"theme": theme, "programme": theme.programme, "query": query, "results": results},
+    )

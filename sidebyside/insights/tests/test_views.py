@@ -211,3 +211,211 @@ def test_without_the_meaning_model_the_pages_say_so(
     assert run.embedder == "lexical"
     html = coordinator.get(response["Location"]).content.decode()
     assert "without the meaning model (the meaning model is turned off on this server)" in html
+
+
+# --- One theme's page ---------------------------------------------------------------------------
+
+
+def theme_url(theme: Theme, name: str = "insights:theme") -> str:
+    return reverse(name, kwargs={"theme_id": theme.pk})
+
+
+@pytest.fixture
+def two_themes(
+    programme: Programme, contributions: list[Contribution], personas: dict[str, Any]
+) -> tuple[Theme, Theme]:
+    actor = personas["coordinator"]
+    housing = services.theme_create(actor=actor, programme=programme, name="Housing")
+    money = services.theme_create(actor=actor, programme=programme, name="Money")
+    services.tags_add(actor=actor, theme=housing, contributions=contributions[:4])
+    services.tags_add(actor=actor, theme=money, contributions=contributions[4:6])
+    return housing, money
+
+
+def test_move_then_undo_puts_it_back_as_it_was(
+    coordinator: Client, two_themes: tuple[Theme, Theme], contributions: list[Contribution]
+) -> None:
+    housing, money = two_themes
+    tag = Tag.objects.get(theme=housing, contribution=contributions[0])
+    Tag.objects.filter(pk=tag.pk).update(source="machine", confidence=0.42, confirmed=False)
+    page = coordinator.get(theme_url(housing)).content.decode()
+    assert contributions[0].text in page
+    assert "Put here by the machine" in page
+
+    response = coordinator.post(
+        reverse("insights:tag_move", kwargs={"tag_id": tag.pk}), {f"move-{tag.pk}-target": str(money.pk)}
+    )
+    assert response["Location"] == theme_url(housing)
+    moved = Tag.objects.get(contribution=contributions[0])
+    assert (moved.theme, moved.source, moved.confirmed) == (money, "person", True)
+    page = coordinator.get(theme_url(housing)).content.decode()
+    assert "Moved to Money." in page
+    assert contributions[0].text not in page
+
+    coordinator.post(theme_url(housing, "insights:undo"))
+    back = Tag.objects.get(contribution=contributions[0])
+    assert (back.theme, back.source, back.confidence, back.confirmed) == (housing, "machine", 0.42, False)
+    again = coordinator.post(theme_url(housing, "insights:undo"), follow=True)
+    assert "There is nothing to undo" in again.content.decode()  # once only
+
+
+def test_take_out_then_undo(
+    coordinator: Client, two_themes: tuple[Theme, Theme], contributions: list[Contribution]
+) -> None:
+    housing, _ = two_themes
+    tag = Tag.objects.get(theme=housing, contribution=contributions[1])
+    coordinator.post(reverse("insights:tag_remove", kwargs={"tag_id": tag.pk}))
+    assert not Tag.objects.filter(theme=housing, contribution=contributions[1]).exists()
+    assert "Taken out of Housing." in coordinator.get(theme_url(housing)).content.decode()
+    coordinator.post(theme_url(housing, "insights:undo"))
+    assert Tag.objects.filter(theme=housing, contribution=contributions[1], confirmed=True).exists()
+
+
+def test_keep_a_machine_tag(
+    coordinator: Client, two_themes: tuple[Theme, Theme], contributions: list[Contribution]
+) -> None:
+    housing, _ = two_themes
+    tag = Tag.objects.get(theme=housing, contribution=contributions[2])
+    Tag.objects.filter(pk=tag.pk).update(source="machine", confidence=0.9, confirmed=False)
+    coordinator.post(reverse("insights:tag_confirm", kwargs={"tag_id": tag.pk}))
+    tag.refresh_from_db()
+    assert (tag.confirmed, tag.source) == (True, "machine")
+
+
+def test_moving_to_a_theme_of_another_programme_is_refused(
+    coordinator: Client, two_themes: tuple[Theme, Theme], contributions: list[Contribution]
+) -> None:
+    housing, _ = two_themes
+    tag = Tag.objects.get(theme=housing, contribution=contributions[0])
+    response = coordinator.post(
+        reverse("insights:tag_move", kwargs={"tag_id": tag.pk}),
+        {f"move-{tag.pk}-target": str(housing.pk)},
+        follow=True,
+    )
+    assert "Choose a theme from the list" in response.content.decode()
+    assert Tag.objects.get(pk=tag.pk).theme == housing
+
+
+def test_split_makes_a_new_theme_from_the_chosen(
+    coordinator: Client, two_themes: tuple[Theme, Theme], contributions: list[Contribution]
+) -> None:
+    housing, _ = two_themes
+    url = theme_url(housing, "insights:theme_split")
+    nothing = coordinator.post(url, {"split-name": "Hostels"}, follow=True)
+    assert "Choose the contributions to move" in nothing.content.decode()
+    chosen = [str(contributions[0].pk), str(contributions[1].pk)]
+    no_name = coordinator.post(url, {"chosen": chosen, "split-name": "  "}, follow=True)
+    assert "Enter a name for the new theme" in no_name.content.decode()
+    assert Theme.objects.count() == 2
+    response = coordinator.post(url, {"chosen": chosen, "split-name": "Hostels"})
+    new = Theme.objects.get(name="Hostels")
+    assert response["Location"] == theme_url(new)
+    assert set(Tag.objects.filter(theme=new).values_list("contribution_id", flat=True)) == {
+        contributions[0].pk,
+        contributions[1].pk,
+    }
+    assert Tag.objects.filter(theme=housing).count() == 2
+
+
+def test_edit_keeps_what_was_typed_on_error_and_refuses_a_stale_form(
+    coordinator: Client, two_themes: tuple[Theme, Theme]
+) -> None:
+    housing, _ = two_themes
+    url = theme_url(housing, "insights:theme_edit")
+    bad = coordinator.post(
+        url, {"name": "", "description": "Roofs and rent", "colour": "green", "lock_version": "0"}
+    )
+    assert bad.status_code == 200
+    html = bad.content.decode()
+    assert "govuk-error-summary" in html
+    assert "Enter a name for the theme" in html
+    assert "Roofs and rent" in html
+    taken = coordinator.post(url, {"name": "money", "colour": "green", "lock_version": "0"})
+    assert "There is already a theme with that name" in taken.content.decode()
+    ok = coordinator.post(
+        url, {"name": "Somewhere to live", "description": "Roofs", "colour": "green", "lock_version": "0"}
+    )
+    assert ok["Location"] == theme_url(housing)
+    housing.refresh_from_db()
+    assert (housing.name, housing.description, housing.colour) == ("Somewhere to live", "Roofs", "green")
+    stale = coordinator.post(url, {"name": "Again", "colour": "blue", "lock_version": "0"})
+    assert "Someone else changed this theme" in stale.content.decode()
+    housing.refresh_from_db()
+    assert housing.name == "Somewhere to live"
+
+
+def test_find_and_add_from_search(
+    coordinator: Client, two_themes: tuple[Theme, Theme], contributions: list[Contribution]
+) -> None:
+    _, money = two_themes
+    target = contributions[10]
+    word = max(target.text.split(), key=len).strip(".,!?")
+    page = coordinator.get(theme_url(money, "insights:theme_add"), {"q": word}).content.decode()
+    assert target.text[:40] in page
+    coordinator.post(theme_url(money, "insights:theme_add"), {"chosen": [str(target.pk)], "q": word})
+    assert Tag.objects.filter(theme=money, contribution=target, source="person", confirmed=True).exists()
+    empty = coordinator.post(theme_url(money, "insights:theme_add"), {"q": word})
+    assert "Choose at least one contribution to add" in empty.content.decode()
+
+
+def test_retire_takes_it_off_the_list(
+    coordinator: Client, programme: Programme, two_themes: tuple[Theme, Theme]
+) -> None:
+    housing, _ = two_themes
+    coordinator.post(theme_url(housing, "insights:theme_retire"))
+    housing.refresh_from_db()
+    assert housing.status == "retired"
+    assert theme_url(housing) not in coordinator.get(themes_url(programme)).content.decode()
+
+
+def test_a_hub_you_do_not_run_stays_hidden(
+    client_for: Callable[..., Client],
+    other_hub: Hub,
+    two_themes: tuple[Theme, Theme],
+    personas: dict[str, Any],
+) -> None:
+    housing, _ = two_themes
+    theirs = Contribution.objects.create(
+        hub=other_hub, text="Words from the other hub", said_at=timezone.now(), channel="paper", state="shown"
+    )
+    services.tags_add(actor=personas["programme_admin"], theme=housing, contributions=[theirs])
+    facilitator = client_for("facilitator")
+    page = facilitator.get(theme_url(housing)).content.decode()
+    assert "Words from the other hub" not in page
+    assert "And 1 from hubs you do not run" in page
+    tag = Tag.objects.get(contribution=theirs)
+    assert facilitator.post(reverse("insights:tag_remove", kwargs={"tag_id": tag.pk})).status_code == 404
+    assert Tag.objects.filter(pk=tag.pk).exists()
+    admin_page = client_for("programme_admin").get(theme_url(housing)).content.decode()
+    assert "Words from the other hub" in admin_page
+
+
+def test_the_theme_page_costs_the_same_with_more_contributions(
+    coordinator: Client,
+    two_themes: tuple[Theme, Theme],
+    contributions: list[Contribution],
+    personas: dict[str, Any],
+    django_assert_max_num_queries: Any,
+) -> None:
+    housing, _ = two_themes
+    coordinator.get(theme_url(housing))
+    with django_assert_max_num_queries(16) as few:
+        coordinator.get(theme_url(housing))
+    services.tags_add(actor=personas["coordinator"], theme=housing, contributions=contributions)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = coordinator.get(theme_url(housing))
+    assert page.content.decode().count('class="sbs-theme-item"') == len(contributions)
+
+
+def test_the_review_page_quotes_only_hubs_you_run(
+    client_for: Callable[..., Client], programme: Programme, other_hub: Hub
+) -> None:
+    now = timezone.now()
+    for n in range(6):
+        Contribution.objects.create(
+            hub=other_hub, text=f"Other hub worry number {n}", said_at=now, channel="paper", state="shown"
+        )
+    run = services.theming_run_start(actor=None, programme=programme, kind="suggest", count_wanted=2)
+    url = reverse("insights:run", kwargs={"run_id": run.pk})
+    assert "Other hub worry" not in client_for("facilitator").get(url).content.decode()
+    assert "Other hub worry" in client_for("programme_admin").get(url).content.decode()
