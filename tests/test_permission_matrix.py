@@ -510,7 +510,12 @@ MATRIX: dict[str, Entry] = {
     **{
         name: Entry(
             roles(
-                member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+                member=404,
+                other_member=404,
+                facilitator=200,
+                coordinator=200,
+                programme_admin=200,
+                leader=403,
             ),
             kwargs=lambda ctx: {"theme_id": ctx["theme"].pk},
         )

@@ -200,8 +200,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     if hubs is not None:  # quotes only from hubs this person runs
         readable = readable.filter(contribution__hub_id__in=hubs)
     first = (
-        readable
-        .annotate(place=Window(RowNumber(), partition_by=F("theme_id"), order_by=F("pk").asc()))
+        readable.annotate(place=Window(RowNumber(), partition_by=F("theme_id"), order_by=F("pk").asc()))
         .filter(place__lte=TYPICAL_SHOWN)
         .select_related("contribution")
         .order_by("theme_id", "pk")
