@@ -479,6 +479,18 @@ MATRIX: dict[str, Entry] = {
         ),
         kwargs=PROGRAMME,
     ),
+    "insights:pictures": Entry(
+        roles(
+            member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=PROGRAMME,
+    ),
+    "insights:picture_download": Entry(
+        roles(
+            member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=lambda ctx: {"programme_id": ctx["programme"].pk, "name": "cloud", "kind": "png"},
+    ),
     "insights:run": Entry(
         roles(
             member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403

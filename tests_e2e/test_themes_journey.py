@@ -143,3 +143,17 @@ def test_suggest_and_review_themes(page: Page) -> None:
     expect(page.get_by_text("Put here by the machine").first).to_be_visible()
     expect(page.get_by_text("confidence").first).to_be_visible()
     check_page(page, "theme-sorted")
+
+    # Pictures for the report: the word cloud, the themes month by month and by hub.
+    page.goto(f"/programmes/{programme.pk}/themes/")
+    page.get_by_role("link", name="Pictures of what people said").click()
+    expect(page.get_by_role("heading", name="Words said most")).to_be_visible()
+    expect(page.get_by_role("heading", name="Themes by hub")).to_be_visible()
+    check_page(page, "pictures")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the word cloud as a picture (PNG)").click()
+    assert download.value.suggested_filename == "cloud.png"
+    page.get_by_label("Theme (optional)").select_option(label="Being heard")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("heading", name="Words said most")).to_be_visible()
+    check_page(page, "pictures-theme")

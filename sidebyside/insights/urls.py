@@ -9,6 +9,12 @@ app_name = "insights"
 urlpatterns = [
     path("programmes/<int:programme_id>/themes/", views.theme_list, name="themes"),
     path("theming-runs/<int:run_id>/", views.run_detail, name="run"),
+    path("programmes/<int:programme_id>/pictures/", views.pictures, name="pictures"),
+    path(
+        "programmes/<int:programme_id>/pictures/<slug:name>.<slug:kind>",
+        views.picture_download,
+        name="picture_download",
+    ),
     path("themes/<int:theme_id>/", views.theme_detail, name="theme"),
     path("themes/<int:theme_id>/change/", views.theme_edit, name="theme_edit"),
     path("themes/<int:theme_id>/add/", views.theme_add, name="theme_add"),

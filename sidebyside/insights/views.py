@@ -16,16 +16,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sidebyside.accounts.models import User
-from sidebyside.core.forms import GovukForm
+from sidebyside.core.forms import GovukDateField, GovukForm
 from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Hub, Programme
-from sidebyside.insights import embeddings, services
+from sidebyside.insights import drawing, embeddings, reports, services
 from sidebyside.insights.access import (
     get_run_for,
     get_tag_for,
@@ -587,3 +587,135 @@ def theme_add(request: HttpRequest, theme_id: int) -> HttpResponse:
         "insights/theme_add.html",
         {"theme": theme, "programme": theme.programme, "query": query, "results": results},
     )
+
+
+# --- Pictures for reports -------------------------------------------------------------------------
+
+
+class PicturesForm(GovukForm):
+    theme = forms.ModelChoiceField(
+        label="Theme (optional)",
+        queryset=Theme.objects.none(),
+        required=False,
+        empty_label="All themes",
+        error_messages={"invalid_choice": "Choose a theme from the list"},
+    )
+    hub = forms.ModelChoiceField(
+        label="Hub (optional)",
+        queryset=Hub.objects.none(),
+        required=False,
+        empty_label="All the hubs you can see",
+        error_messages={"invalid_choice": "Choose a hub from the list"},
+    )
+    said_from = GovukDateField(label="From (optional)", required=False, help_text="For example, 1 3 2026")
+    said_to = GovukDateField(label="To (optional)", required=False, help_text="For example, 31 3 2026")
+
+    def __init__(self, *args: Any, programme: Programme, hubs: set[int] | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        forms_field(self, "theme").queryset = Theme.objects.filter(
+            programme=programme, status=Theme.Status.CONFIRMED
+        ).order_by("name")
+        choices = Hub.objects.filter(programme=programme, archived_at__isnull=True).order_by("name")
+        if hubs is not None:
+            choices = choices.filter(pk__in=hubs)
+        forms_field(self, "hub").queryset = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("said_from"), data.get("said_to")
+        if start and end and end < start:
+            self.add_error("said_to", "The ‘to’ date must be the same as or after the ‘from’ date")
+        return data
+
+
+def _pictures_scope(request: HttpRequest, programme: Programme) -> tuple[PicturesForm, reports.Scope | None]:
+    hubs = readable_hubs(request.user, programme.pk)
+    form = PicturesForm(request.GET or None, programme=programme, hubs=hubs)
+    if request.GET and not form.is_valid():
+        return form, None
+    data = form.cleaned_data if request.GET else {}
+    scope = reports.Scope(
+        programme_id=programme.pk,
+        hubs=hubs,
+        hub=data.get("hub"),
+        theme=data.get("theme"),
+        said_from=data.get("said_from"),
+        said_to=data.get("said_to"),
+    )
+    return form, scope
+
+
+def _titles(scope: reports.Scope) -> str:
+    parts = [scope.theme.name if scope.theme else "", scope.hub.name if scope.hub else ""]
+    if scope.said_from or scope.said_to:
+        parts.append(
+            f"{scope.said_from:%d %b %Y} to {scope.said_to:%d %b %Y}"
+            if scope.said_from and scope.said_to
+            else (f"from {scope.said_from:%d %b %Y}" if scope.said_from else f"to {scope.said_to:%d %b %Y}")
+        )
+    chosen = ", ".join(p for p in parts if p)
+    return f" ({chosen})" if chosen else ""
+
+
+def _draw(name: str, scope: reports.Scope) -> drawing.Picture:
+    suffix = _titles(scope)
+    if name == "cloud":
+        return drawing.cloud_picture(reports.word_cloud(scope).cloud, title=f"Words said most{suffix}")
+    if name == "timeline":
+        found = reports.timeline(scope)
+        return drawing.timeline_picture(
+            title=f"Contributions in each theme, month by month{suffix}",
+            periods=found.periods,
+            series=[(t.name, t.colour, counts) for t, counts in found.series],
+        )
+    found_heat = reports.heat(scope)
+    return drawing.heat_picture(
+        title=f"Themes by hub{suffix}",
+        rows=[t.name for t in found_heat.themes],
+        columns=[h.name for h in found_heat.hubs],
+        counts=found_heat.counts,
+    )
+
+
+@login_required
+@require_GET
+def pictures(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = get_themes_programme_for(request.user, programme_id)
+    form, scope = _pictures_scope(request, programme)
+    context: dict[str, Any] = {"programme": programme, "form": form, "query_string": request.GET.urlencode()}
+    if scope is not None:
+        cloud = reports.word_cloud(scope)
+        context |= {
+            "cloud": cloud,
+            "cloud_svg": drawing.to_svg(
+                drawing.cloud_picture(cloud.cloud, title=f"Words said most{_titles(scope)}")
+            ),
+            "timeline": reports.timeline(scope),
+            "heat": reports.heat(scope),
+            "sample": reports.CLOUD_SAMPLE,
+        }
+        found = context["heat"]
+        highest = max((n for row in found.counts for n in row), default=0) or 1
+        context["heat_rows"] = [
+            (theme, [(n, min(4, round(4 * n / highest))) for n in row])
+            for theme, row in zip(found.themes, found.counts, strict=True)
+        ]
+        if context["timeline"].periods:
+            context["timeline_svg"] = drawing.to_svg(_draw("timeline", scope), ident="timeline")
+    return render(request, "insights/pictures.html", context)
+
+
+@login_required
+@require_GET
+def picture_download(request: HttpRequest, programme_id: int, name: str, kind: str) -> HttpResponse:
+    programme = get_themes_programme_for(request.user, programme_id)
+    _, scope = _pictures_scope(request, programme)
+    if scope is None or name not in ("cloud", "timeline", "heat") or kind not in ("svg", "png"):
+        raise Http404
+    picture = _draw(name, scope)
+    if kind == "svg":
+        response = HttpResponse(drawing.to_svg(picture), content_type="image/svg+xml; charset=utf-8")
+    else:
+        response = HttpResponse(drawing.to_png(picture), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response

@@ -1,0 +1,153 @@
+"""The numbers behind the pictures: words said most, themes month by month, themes by hub.
+
+Each works on the contributions a person chose (``scope``) among those they may read, never on
+safeguarding concerns or hidden contributions. The word cloud reads the most recent
+``CLOUD_SAMPLE`` contributions of the choice, so it costs the same however many there are; the
+counts are single grouped queries over the tags.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from sidebyside.accounts.models import User
+from sidebyside.hubs.models import Hub, Membership
+from sidebyside.insights.models import Tag, Theme
+from sidebyside.voices.models import Contribution
+from sidebyside.voices.wordcloud import TOP, Cloud, count_words, layout, words_of
+
+CLOUD_SAMPLE = 5_000
+MONTHS = 24  # the timeline shows at most this many months, the latest
+
+
+@dataclass(frozen=True)
+class Scope:
+    programme_id: int
+    hubs: set[int] | None  # readable hubs; None: all of the programme's
+    hub: Hub | None = None
+    theme: Theme | None = None
+    said_from: datetime.date | None = None
+    said_to: datetime.date | None = None
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def contributions(scope: Scope) -> QuerySet[Contribution]:
+    rows = Contribution.objects.filter(
+        hub__programme_id=scope.programme_id, safeguarding_at__isnull=True
+    ).exclude(state=Contribution.State.HIDDEN)
+    if scope.hubs is not None:
+        rows = rows.filter(hub_id__in=scope.hubs)
+    if scope.hub is not None:
+        rows = rows.filter(hub=scope.hub)
+    if scope.theme is not None:
+        rows = rows.filter(theme_tags__theme=scope.theme)
+    if scope.said_from:
+        rows = rows.filter(said_at__gte=_day_start(scope.said_from))
+    if scope.said_to:
+        rows = rows.filter(said_at__lt=_day_start(scope.said_to + datetime.timedelta(days=1)))
+    return rows
+
+
+def name_words(scope: Scope) -> set[str]:
+    """Every word of the names of people in the hubs in scope: never drawn in a cloud."""
+    members = Membership.objects.filter(ended_at__isnull=True, hub__programme_id=scope.programme_id)
+    if scope.hubs is not None:
+        members = members.filter(hub_id__in=scope.hubs)
+    names = User.objects.filter(pk__in=members.values("user_id")).values_list("full_name", "known_as")
+    return {word for pair in names for name in pair if name for word in words_of(name)}
+
+
+@dataclass(frozen=True)
+class CloudResult:
+    cloud: Cloud
+    read: int  # contributions read
+    sampled: bool  # the most recent CLOUD_SAMPLE only
+
+
+def word_cloud(scope: Scope) -> CloudResult:
+    texts = list(
+        contributions(scope).order_by("-said_at", "-pk").values_list("text", flat=True)[: CLOUD_SAMPLE + 1]
+    )
+    sampled = len(texts) > CLOUD_SAMPLE
+    texts = texts[:CLOUD_SAMPLE]
+    hidden = name_words(scope)
+    counted = [(w, n) for w, n in count_words(texts, top=TOP + len(hidden)) if w not in hidden][:TOP]
+    return CloudResult(layout(counted), len(texts), sampled)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    periods: list[str]  # "Mar 2026"
+    series: list[tuple[Theme, list[int]]]  # each confirmed theme with its count a month
+
+    @property
+    def rows(self) -> list[tuple[str, list[int], int]]:
+        """For the table: each period with each theme's count and the total."""
+        return [
+            (period, [counts[i] for _, counts in self.series], sum(counts[i] for _, counts in self.series))
+            for i, period in enumerate(self.periods)
+        ]
+
+
+def _confirmed(scope: Scope) -> list[Theme]:
+    themes = Theme.objects.filter(programme_id=scope.programme_id, status=Theme.Status.CONFIRMED)
+    if scope.theme is not None:
+        themes = themes.filter(pk=scope.theme.pk)
+    return list(themes.order_by("name"))
+
+
+def timeline(scope: Scope) -> Timeline:
+    themes = _confirmed(scope)
+    rows = (
+        Tag.objects.filter(theme__in=themes, confirmed=True, contribution__in=contributions(scope))
+        .annotate(month=TruncMonth("contribution__said_at"))
+        .values_list("theme_id", "month")
+        .annotate(n=Count("pk"))
+    )
+    by_theme: dict[int, dict[datetime.date, int]] = defaultdict(dict)
+    months: set[datetime.date] = set()
+    for theme_id, month, n in rows:
+        day = month.date() if isinstance(month, datetime.datetime) else month
+        by_theme[theme_id][day] = n
+        months.add(day)
+    if not months:
+        return Timeline([], [])
+    first, last = min(months), max(months)
+    span: list[datetime.date] = []
+    day = first
+    while day <= last:
+        span.append(day)
+        day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    span = span[-MONTHS:]
+    series = [(t, [by_theme[t.pk].get(m, 0) for m in span]) for t in themes if by_theme.get(t.pk)]
+    return Timeline([f"{m:%b %Y}" for m in span], series)
+
+
+@dataclass(frozen=True)
+class Heat:
+    themes: list[Theme]
+    hubs: list[Hub]
+    counts: list[list[int]]  # [theme][hub]
+
+
+def heat(scope: Scope) -> Heat:
+    themes = _confirmed(scope)
+    rows = (
+        Tag.objects.filter(theme__in=themes, confirmed=True, contribution__in=contributions(scope))
+        .values_list("theme_id", "contribution__hub_id")
+        .annotate(n=Count("pk"))
+    )
+    found: dict[tuple[int, int], int] = {(t, h): n for t, h, n in rows}
+    hub_ids = {h for _, h in found}
+    hubs = list(Hub.objects.filter(pk__in=hub_ids).order_by("name"))
+    kept = [t for t in themes if any(found.get((t.pk, h.pk)) for h in hubs)]
+    return Heat(kept, hubs, [[found.get((t.pk, h.pk), 0) for h in hubs] for t in kept])

@@ -1,0 +1,150 @@
+"""Pictures for reports: the numbers, the page, and the downloads."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from sidebyside.hubs.models import Hub, Programme
+from sidebyside.insights import drawing, reports, services
+from sidebyside.insights.models import Theme
+from sidebyside.voices.models import Contribution
+
+pytestmark = pytest.mark.django_db
+
+
+def said(hub: Hub, text: str, when: datetime.datetime, **fields: Any) -> Contribution:
+    return Contribution.objects.create(
+        hub=hub, text=text, said_at=when, channel="paper", **{"state": "shown", **fields}
+    )
+
+
+@pytest.fixture
+def themed(programme: Programme, hub: Hub, other_hub: Hub, personas: dict[str, Any]) -> dict[str, Any]:
+    actor = personas["programme_admin"]
+    march = datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC)
+    may = datetime.datetime(2026, 5, 2, 12, tzinfo=datetime.UTC)
+    housing = services.theme_create(actor=actor, programme=programme, name="Housing", colour="green")
+    money = services.theme_create(actor=actor, programme=programme, name="Money")
+    ours = [said(hub, "The hostel is damp and cold", march) for _ in range(3)]
+    ours += [said(hub, "Rent arrears letters frighten me", may)]
+    theirs = [said(other_hub, "Kettle broken in the other hub", may) for _ in range(2)]
+    hidden = said(hub, "Secret hostel words", may, state="hidden")
+    concern = said(hub, "Danger hostel tonight", may, safeguarding_at=may)
+    services.tags_add(actor=actor, theme=housing, contributions=[*ours[:3], hidden, concern, theirs[0]])
+    services.tags_add(actor=actor, theme=money, contributions=[ours[3], theirs[1]])
+    return {"housing": housing, "money": money, "march": march, "may": may}
+
+
+def test_timeline_counts_by_month_with_the_months_between(
+    programme: Programme, themed: dict[str, Any]
+) -> None:
+    found = reports.timeline(reports.Scope(programme_id=programme.pk, hubs=None))
+    assert found.periods == ["Mar 2026", "Apr 2026", "May 2026"]
+    counts = {theme.name: row for theme, row in found.series}
+    assert counts == {"Housing": [3, 0, 1], "Money": [0, 0, 2]}  # hidden and concerns never count
+    assert found.rows[2] == ("May 2026", [1, 2], 3)
+
+
+def test_heat_counts_themes_by_hub_only_in_readable_hubs(
+    programme: Programme, hub: Hub, other_hub: Hub, themed: dict[str, Any]
+) -> None:
+    everything = reports.heat(reports.Scope(programme_id=programme.pk, hubs=None))
+    assert [h.name for h in everything.hubs] == sorted([hub.name, other_hub.name])
+    mine = reports.heat(reports.Scope(programme_id=programme.pk, hubs={hub.pk}))
+    assert mine.hubs == [hub]
+    assert mine.counts == [[3], [1]]
+
+
+def test_the_cloud_leaves_out_names_hidden_and_concerns(
+    programme: Programme, hub: Hub, themed: dict[str, Any], personas: dict[str, Any]
+) -> None:
+    first_name = personas["facilitator"].full_name.split()[0]
+    said(hub, f"{first_name} listened about the hostel", themed["may"])
+    cloud = reports.word_cloud(reports.Scope(programme_id=programme.pk, hubs=None)).cloud
+    words = {w.text for w in cloud.words}
+    assert "hostel" in words
+    assert first_name.lower() not in words
+    assert "secret" not in words
+    assert "danger" not in words
+
+
+def test_the_page_and_its_downloads(
+    client_for: Callable[..., Client], programme: Programme, themed: dict[str, Any]
+) -> None:
+    client = client_for("coordinator")
+    url = reverse("insights:pictures", kwargs={"programme_id": programme.pk})
+    html = client.get(url).content.decode()
+    assert "Words said most" in html
+    assert "<svg" in html
+    assert "Kettle" not in html
+    assert "kettle" not in html
+    for name in ("cloud", "timeline", "heat"):
+        svg = client.get(reverse("insights:picture_download", args=[programme.pk, name, "svg"]))
+        assert svg["Content-Type"].startswith("image/svg+xml")
+        assert svg["Content-Disposition"] == f'attachment; filename="{name}.svg"'
+        assert svg.content.startswith(b"<svg")
+        png = client.get(reverse("insights:picture_download", args=[programme.pk, name, "png"]))
+        picture = Image.open(io.BytesIO(png.content))
+        assert picture.format == "PNG"
+        assert picture.width >= 600
+    theme = client.get(url, {"theme": str(themed["money"].pk)}).content.decode()
+    assert "Rent arrears" not in theme  # a count and a cloud, never the quotes
+    assert "arrears" in theme
+
+
+def test_bad_dates_are_named_and_kept(client_for: Callable[..., Client], programme: Programme) -> None:
+    client = client_for("coordinator")
+    url = reverse("insights:pictures", kwargs={"programme_id": programme.pk})
+    response = client.get(
+        url,
+        {"said_from_day": "31", "said_from_month": "2", "said_from_year": "2026"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert 'value="31"' in html
+    bad = client.get(reverse("insights:picture_download", args=[programme.pk, "pie", "svg"]))
+    assert bad.status_code == 404
+
+
+def test_svg_text_is_escaped() -> None:
+    picture = drawing.Picture(100, 40, "<script>", "a & b")
+    picture.shapes.append(drawing.Text(0, 20, "<b>hi</b>", 12))
+    svg = drawing.to_svg(picture)
+    assert "<script>" not in svg
+    assert "&lt;b&gt;hi&lt;/b&gt;" in svg
+
+
+def test_the_pictures_page_costs_the_same_with_more_themes(
+    client_for: Callable[..., Client],
+    programme: Programme,
+    hub: Hub,
+    themed: dict[str, Any],
+    personas: dict[str, Any],
+    django_assert_max_num_queries: Any,
+) -> None:
+    client = client_for("programme_admin")
+    url = reverse("insights:pictures", kwargs={"programme_id": programme.pk})
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for n in range(8):
+        theme = services.theme_create(
+            actor=personas["programme_admin"], programme=programme, name=f"More {n}"
+        )
+        services.tags_add(
+            actor=personas["programme_admin"],
+            theme=theme,
+            contributions=[said(hub, f"words {n}", themed["may"])],
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+    assert Theme.objects.count() == 10
