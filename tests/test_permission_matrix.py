@@ -485,6 +485,12 @@ MATRIX: dict[str, Entry] = {
         ),
         kwargs=PROGRAMME,
     ),
+    "insights:search": Entry(
+        roles(
+            member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=PROGRAMME,
+    ),
     "insights:picture_download": Entry(
         roles(
             member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403

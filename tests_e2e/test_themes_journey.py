@@ -157,3 +157,11 @@ def test_suggest_and_review_themes(page: Page) -> None:
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", name="Words said most")).to_be_visible()
     check_page(page, "pictures-theme")
+
+    # Search across the hubs and the themes.
+    page.goto(f"/programmes/{programme.pk}/themes/")
+    page.get_by_role("link", name="Search what people said").click()
+    page.get_by_label("Words to look for").fill("appointment")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("matching “appointment”")).to_be_visible()
+    check_page(page, "search")

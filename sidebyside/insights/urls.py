@@ -9,9 +9,10 @@ app_name = "insights"
 urlpatterns = [
     path("programmes/<int:programme_id>/themes/", views.theme_list, name="themes"),
     path("theming-runs/<int:run_id>/", views.run_detail, name="run"),
-    path("programmes/<int:programme_id>/pictures/", views.pictures, name="pictures"),
+    path("programmes/<int:programme_id>/themes/pictures/", views.pictures, name="pictures"),
+    path("programmes/<int:programme_id>/themes/search/", views.search_page, name="search"),
     path(
-        "programmes/<int:programme_id>/pictures/<slug:name>.<slug:kind>",
+        "programmes/<int:programme_id>/themes/pictures/<slug:name>.<slug:kind>",
         views.picture_download,
         name="picture_download",
     ),

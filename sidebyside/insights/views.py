@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -719,3 +719,58 @@ def picture_download(request: HttpRequest, programme_id: int, name: str, kind: s
         response = HttpResponse(drawing.to_png(picture), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
     return response
+
+
+# --- Searching what people said and the themes, across the programme -------------------------------
+
+
+class SearchForm(PicturesForm):
+    q = forms.CharField(
+        label="Words to look for",
+        required=False,
+        max_length=200,
+        help_text="Put a phrase in quotes; put a minus before a word to leave it out.",
+        error_messages={"max_length": "Keep the search under 200 letters"},
+    )
+    field_order = ["q", "theme", "hub", "said_from", "said_to"]
+
+
+@login_required
+@require_GET
+def search_page(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """Contributions (of the hubs one runs) and themes, by words, narrowed by theme, hub and dates."""
+    programme = get_themes_programme_for(request.user, programme_id)
+    hubs = readable_hubs(request.user, programme.pk)
+    form = SearchForm(request.GET or None, programme=programme, hubs=hubs)
+    context: dict[str, Any] = {"programme": programme, "form": form}
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        query = data["q"].strip()
+        scope = reports.Scope(
+            programme_id=programme.pk,
+            hubs=hubs,
+            hub=data.get("hub"),
+            theme=data.get("theme"),
+            said_from=data.get("said_from"),
+            said_to=data.get("said_to"),
+        )
+        found = search(reports.contributions(scope), query) if query else reports.contributions(scope)
+        if not query:
+            found = found.order_by("-said_at", "-pk")
+        page = Paginator(
+            found.select_related("hub", "gathering").prefetch_related(
+                Prefetch("theme_tags", queryset=Tag.objects.select_related("theme").order_by("theme__name"))
+            ),
+            PER_PAGE,
+        ).get_page(request.GET.get("page"))
+        themes: list[Theme] = []
+        if query:
+            themes = list(
+                Theme.objects.filter(programme=programme, status__in=services.LIVE)
+                .filter(Q(name__icontains=query) | Q(description__icontains=query))
+                .order_by("name")[:20]
+            )
+        params = request.GET.copy()
+        params.pop("page", None)
+        context |= {"page": page, "themes": themes, "query": query, "query_string": params.urlencode()}
+    return render(request, "insights/search.html", context)

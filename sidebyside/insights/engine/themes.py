@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.cluster import KMeans
+from sklearn.cluster import KMeans, MiniBatchKMeans
 
-from sidebyside.insights.engine.embedders import Embedder, Lexical, tfidf
+from sidebyside.insights.engine.embedders import LARGE, Embedder, Lexical, distinct_rows, tfidf_of_words
 from sidebyside.insights.engine.text import words
 
 KEYPHRASES = 6
@@ -55,26 +55,30 @@ def default_count(n: int) -> int:
     return max(2, min(MAX_SUGGESTED, round(math.sqrt(n / 2))))
 
 
-def _has_words(texts: Sequence[str]) -> list[int]:
-    return [i for i, text in enumerate(texts) if words(text)]
-
-
 def suggest(
     texts: Sequence[str], *, count: int | None = None, seed: int = 0, embedder: Embedder | None = None
 ) -> Suggested:
     """Group ``texts`` into about ``count`` themes (``default_count`` if not given)."""
-    usable = _has_words(texts)
+    found = [words(text) for text in texts]
+    usable = [i for i, said in enumerate(found) if said]
     if not usable:
         raise NothingToTheme("There are no words here to find themes in")
     embedder = embedder or Lexical(seed=seed)
-    chosen = [texts[i] for i in usable]
-    vectors = embedder.embed(chosen)
-    distinct = len({tuple(np.round(row, 6)) for row in vectors})
-    k = max(1, min(count or default_count(len(chosen)), distinct))
-    model = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(vectors)
+    chosen_words = [found[i] for i in usable]
+    if isinstance(embedder, Lexical):
+        vectors, matrix, vocabulary = embedder.embed_words(chosen_words)
+    else:
+        vectors = embedder.embed([texts[i] for i in usable])
+        matrix, vocabulary = tfidf_of_words(chosen_words)
+    wanted = count or default_count(len(usable))
+    k = max(1, min(wanted, distinct_rows(vectors, enough=wanted, seed=seed)))
+    if len(usable) > LARGE:  # mini-batches: the same answer for the same seed, in a fraction of the time
+        model: KMeans | MiniBatchKMeans = MiniBatchKMeans(
+            n_clusters=k, n_init=3, batch_size=10_000, random_state=seed
+        ).fit(vectors)
+    else:
+        model = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(vectors)
     clusters = model.labels_
-
-    matrix, vocabulary = tfidf(chosen)
     themes: list[Suggestion] = []
     order = sorted(range(k), key=lambda c: (-int(np.sum(clusters == c)), c))
     renumber = {old: new for new, old in enumerate(order)}

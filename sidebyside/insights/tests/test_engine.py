@@ -110,3 +110,32 @@ def test_assign_needs_a_theme_with_examples() -> None:
     with pytest.raises(NothingToTheme):
         assign(["anything"], {"empty": [], "emoji": ["🙂"]})
     assert assign([], {"housing": ["damp hostel"]}) == []
+
+
+def test_large_sets_use_a_sample_and_mini_batches_and_stay_deterministic(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above ``LARGE`` texts the directions come from a sample and the groups from mini-batches
+    (what lets a million contributions be themed in minutes); here ``LARGE`` is made small."""
+    from sidebyside.insights.engine import embedders, themes
+
+    monkeypatch.setattr(embedders, "LARGE", 100)
+    monkeypatch.setattr(embedders, "SAMPLE", 50)
+    monkeypatch.setattr(themes, "LARGE", 100)
+    _, texts = read_tsv(Path(__file__).resolve().parents[1] / "evaluation" / "comments.tsv")
+    first = suggest(texts, count=12, seed=3)
+    again = suggest(texts, count=12, seed=3)
+    assert first == again
+    assert len(first.themes) == 12
+    assert sorted(i for t in first.themes for i in t.members) == list(range(len(texts)))
+
+
+def test_identical_texts_in_a_large_set_are_still_one_theme(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sidebyside.insights.engine import embedders, themes
+
+    monkeypatch.setattr(embedders, "LARGE", 100)
+    monkeypatch.setattr(embedders, "SAMPLE", 50)
+    monkeypatch.setattr(themes, "LARGE", 100)
+    result = suggest(["The kettle is broken"] * 300, count=5)
+    assert len(result.themes) == 1
+    assert len(result.themes[0].members) == 300

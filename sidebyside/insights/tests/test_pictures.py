@@ -148,3 +148,34 @@ def test_the_pictures_page_costs_the_same_with_more_themes(
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
     assert Theme.objects.count() == 10
+
+
+def test_search_across_hubs_you_run_and_themes(
+    client_for: Callable[..., Client], programme: Programme, themed: dict[str, Any]
+) -> None:
+    url = reverse("insights:search", kwargs={"programme_id": programme.pk})
+    facilitator = client_for("facilitator")
+    html = facilitator.get(url, {"q": "hostel"}).content.decode()
+    assert "The hostel is damp and cold" in html
+    assert "Secret hostel words" not in html  # hidden
+    assert "Danger hostel tonight" not in html  # a safeguarding concern
+    assert "3 contributions" in html
+    kettle = facilitator.get(url, {"q": "kettle"}).content.decode()
+    assert "Kettle broken" not in kettle  # the other hub is not theirs to read
+    assert "Kettle broken" in client_for("programme_admin").get(url, {"q": "kettle"}).content.decode()
+    themes = facilitator.get(url, {"q": "money"}).content.decode()
+    assert f'href="/themes/{themed["money"].pk}/"' in themes
+    narrowed = facilitator.get(url, {"theme": str(themed["money"].pk)}).content.decode()
+    assert "Rent arrears letters frighten me" in narrowed
+    assert "The hostel is damp" not in narrowed
+
+
+def test_search_with_a_bad_date_names_it(client_for: Callable[..., Client], programme: Programme) -> None:
+    url = reverse("insights:search", kwargs={"programme_id": programme.pk})
+    response = client_for("coordinator").get(
+        url, {"q": "hostel", "said_to_day": "40", "said_to_month": "1", "said_to_year": "2026"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert 'value="hostel"' in html
