@@ -104,6 +104,8 @@ class Theme(TimeStampedModel):
     run = models.ForeignKey(
         ThemingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="themes"
     )
+    # The machine's hint for a suggested theme: a confirmed theme it is much like (merge?).
+    looks_like = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -13,13 +13,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.tasks import task
 from django.utils import timezone
 
 from sidebyside.core.audit import audit
 from sidebyside.insights import embeddings
-from sidebyside.insights.engine.themes import NothingToTheme, assign, suggest
+from sidebyside.insights.engine.themes import NothingToTheme, assign, closest_themes, suggest
 from sidebyside.insights.models import Tag, Theme, ThemingRun
 from sidebyside.voices.models import Contribution
 
@@ -370,6 +371,7 @@ def _suggest(run: ThemingRun) -> None:
     embedder = embeddings.for_contributions(rows, seed=run.seed, progress=lambda n: _progress(run, n))
     result = suggest(texts, count=run.count_wanted, seed=run.seed, embedder=embedder)
     _progress(run, len(rows))
+    hints = _merge_hints(run, result.themes, texts, embedder)
     with transaction.atomic():
         colours = Theme.Colour.values
         for number, suggestion in enumerate(result.themes):
@@ -380,6 +382,7 @@ def _suggest(run: ThemingRun) -> None:
                 keyphrases=suggestion.keyphrases,
                 run=run,
                 colour=colours[number % len(colours)],
+                looks_like=hints[number],
             )
             Tag.objects.bulk_create(
                 [
@@ -390,6 +393,38 @@ def _suggest(run: ThemingRun) -> None:
             )
         ThemingRun.objects.filter(pk=run.pk).update(embedder=result.embedder)
         _finish(run, ThemingRun.State.DONE, f"{len(result.themes)} themes suggested")
+
+
+HINT_EXAMPLES = 50  # contributions of each confirmed theme, and of each suggestion, compared
+# How alike (cosine of the centres, meaning model) a suggestion and a confirmed theme must be for
+# the hint. On our evaluation set, halves of the same theme against other themes: 0.7 gave 27 of
+# 30 right hints and 1 wrong; words alone gave as many wrong hints as right at any level, so
+# without the meaning model there are no hints.
+HINT_AT_LEAST = 0.7
+
+
+def _merge_hints(run: ThemingRun, found: list[Any], texts: list[str], embedder: Any) -> list[Theme | None]:
+    """For each suggested theme, the programme's confirmed theme it is much like, if any."""
+    confirmed = {
+        str(theme.pk): theme
+        for theme in Theme.objects.filter(programme_id=run.programme_id, status=Theme.Status.CONFIRMED)
+    }
+    if not confirmed or embedder.name != "semantic":
+        return [None] * len(found)
+    examples: dict[str, list[str]] = {key: [] for key in confirmed}
+    rows = (
+        Tag.objects.filter(theme_id__in=[t.pk for t in confirmed.values()], confirmed=True)
+        .annotate(place=Window(RowNumber(), partition_by=F("theme_id"), order_by=F("pk").asc()))
+        .filter(place__lte=HINT_EXAMPLES)
+        .values_list("theme_id", "contribution__text")
+    )
+    for theme_id, text in rows:
+        examples[str(theme_id)].append(text)
+    groups = [
+        [texts[i] for i in suggestion.typical + suggestion.members[:HINT_EXAMPLES]] for suggestion in found
+    ]
+    names = closest_themes(groups, examples, at_least=HINT_AT_LEAST, seed=run.seed, embedder=embedder)
+    return [confirmed[name] if name else None for name in names]
 
 
 def _assign(run: ThemingRun) -> None:

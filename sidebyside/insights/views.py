@@ -34,6 +34,7 @@ from sidebyside.insights.access import (
     readable_hubs,
 )
 from sidebyside.insights.engine.text import words
+from sidebyside.insights.engine.themes import similar
 from sidebyside.insights.models import Tag, Theme, ThemingRun
 from sidebyside.voices.models import Contribution
 from sidebyside.voices.search import search
@@ -191,6 +192,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     running = run.state in (ThemingRun.State.QUEUED, ThemingRun.State.RUNNING)
     suggested = list(
         Theme.objects.filter(run=run, status=Theme.Status.SUGGESTED)
+        .select_related("looks_like")
         .annotate(count=Count("tags"))
         .order_by("-count", "pk")
     )
@@ -576,17 +578,40 @@ def theme_add(request: HttpRequest, theme_id: int) -> HttpResponse:
                 messages.success(request, f"{added} contribution{pluralize(added)} added to {theme.name}")
                 return redirect("insights:theme", theme_id=theme.pk)
     query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:200]
+    already = Tag.objects.filter(theme=theme).values("contribution_id")
     results: list[Contribution] = []
+    alike = False
     if query:
-        already = Tag.objects.filter(theme=theme).values("contribution_id")
         results = list(
             search(pool.exclude(pk__in=already), query).select_related("hub", "gathering")[:PER_PAGE]
         )
+    else:
+        results, alike = _like_these(theme, pool.exclude(pk__in=already)), True
     return render(
         request,
         "insights/theme_add.html",
-        {"theme": theme, "programme": theme.programme, "query": query, "results": results},
+        {"theme": theme, "programme": theme.programme, "query": query, "results": results, "alike": alike},
     )
+
+
+LIKE_CANDIDATES = 2_000  # the most recent contributions not in the theme, compared with it
+LIKE_EXAMPLES = 200
+LIKE_SHOWN = 20
+
+
+def _like_these(theme: Theme, candidates: QuerySet[Contribution]) -> list[Contribution]:
+    """Contributions most like those people put in the theme (words alone: quick enough for a
+    page), from the most recent not in it yet."""
+    examples = list(
+        Tag.objects.filter(theme=theme, confirmed=True)
+        .order_by("-pk")
+        .values_list("contribution__text", flat=True)[:LIKE_EXAMPLES]
+    )
+    if not examples:
+        return []
+    rows = list(candidates.select_related("hub", "gathering").order_by("-said_at", "-pk")[:LIKE_CANDIDATES])
+    found = similar([c.text for c in rows], examples, top=LIKE_SHOWN)
+    return [rows[i] for i, _ in found]
 
 
 # --- Pictures for reports -------------------------------------------------------------------------

@@ -196,3 +196,65 @@ def _centres(vectors: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
             norm = np.linalg.norm(centre)
             centres[c] = centre / norm if norm else centre
     return centres
+
+
+def similar(
+    texts: Sequence[str],
+    examples: Sequence[str],
+    *,
+    top: int = 20,
+    seed: int = 0,
+    embedder: Embedder | None = None,
+) -> list[tuple[int, float]]:
+    """The ``texts`` most like the ``examples`` (closest to their centre), most alike first, as
+    (index into ``texts``, similarity from -1 to 1). Texts with no words are never offered."""
+    usable = [i for i, text in enumerate(texts) if words(text)]
+    known = [text for text in examples if words(text)]
+    if not usable or not known:
+        return []
+    embedder = embedder or Lexical(seed=seed)
+    vectors = embedder.embed(known + [texts[i] for i in usable])
+    centre = vectors[: len(known)].mean(axis=0)
+    norm = np.linalg.norm(centre)
+    if not norm:
+        return []
+    scores = vectors[len(known) :] @ (centre / norm)
+    order = np.argsort(-scores, kind="stable")[:top]
+    return [(usable[int(j)], round(float(scores[j]), 3)) for j in order if scores[j] > 0]
+
+
+def closest_themes(
+    suggested: Sequence[Sequence[str]],
+    confirmed: Mapping[str, Sequence[str]],
+    *,
+    at_least: float = 0.5,
+    seed: int = 0,
+    embedder: Embedder | None = None,
+) -> list[str | None]:
+    """For each suggested group of texts, the confirmed theme it is most like, if its centre is
+    at least ``at_least`` alike (cosine): a hint that the two might be merged. None otherwise."""
+    names = [name for name, given in confirmed.items() if any(words(t) for t in given)]
+    groups = [[t for t in group if words(t)] for group in suggested]
+    if not names or not any(groups):
+        return [None] * len(suggested)
+    embedder = embedder or Lexical(seed=seed)
+    known = [[t for t in confirmed[name] if words(t)] for name in names]
+    flat = [t for group in known + groups for t in group]
+    vectors = embedder.embed(flat)
+    centres, start = [], 0
+    for group in known + groups:
+        part = vectors[start : start + len(group)]
+        start += len(group)
+        centre = part.mean(axis=0) if len(part) else np.zeros(vectors.shape[1])
+        norm = np.linalg.norm(centre)
+        centres.append(centre / norm if norm else centre)
+    theirs, ours = np.array(centres[: len(names)]), centres[len(names) :]
+    answers: list[str | None] = []
+    for centre, group in zip(ours, groups, strict=True):
+        if not group:
+            answers.append(None)
+            continue
+        scores = theirs @ centre
+        best = int(np.argmax(scores))
+        answers.append(names[best] if scores[best] >= at_least else None)
+    return answers

@@ -139,3 +139,34 @@ def test_identical_texts_in_a_large_set_are_still_one_theme(monkeypatch: pytest.
     result = suggest(["The kettle is broken"] * 300, count=5)
     assert len(result.themes) == 1
     assert len(result.themes[0].members) == 300
+
+
+def test_similar_offers_the_closest_first_and_never_empty_texts() -> None:
+    from sidebyside.insights.engine.themes import similar
+
+    texts = [
+        "The hostel room was damp and cold",
+        "🙂",
+        "My benefits were sanctioned again",
+        "Damp walls and mould in the hostel",
+    ]
+    found = similar(texts, ["Mould and damp in my hostel room"], top=2)
+    assert [i for i, _ in found] == [3, 0] or [i for i, _ in found] == [0, 3]
+    assert all(score > 0 for _, score in found)
+    assert similar(texts, ["🙂"]) == []
+    assert similar([], ["damp"]) == []
+
+
+def test_closest_themes_hints_a_merge_only_when_close() -> None:
+    from sidebyside.insights.engine.themes import closest_themes
+
+    confirmed = {
+        "Housing": ["Damp hostel room", "The hostel has mould", "No flat, still in the hostel"],
+        "Money": ["Benefits sanctioned", "Universal Credit was late", "No money for gas"],
+    }
+    hints = closest_themes(
+        [["Mould all over the hostel room", "Hostel room is damp"], ["Music at the drop-in"], []],
+        confirmed,
+        at_least=0.3,
+    )
+    assert hints == ["Housing", None, None]

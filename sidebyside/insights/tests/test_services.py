@@ -167,3 +167,32 @@ def test_assign_with_no_tagged_examples_says_what_to_do(actor: Any, programme: P
     run.refresh_from_db()
     assert run.state == "failed"
     assert "tag a few first" in run.message
+
+
+def test_a_suggestion_much_like_a_confirmed_theme_says_so(actor: Any, programme: Programme, hub: Hub) -> None:
+    from sidebyside.insights.evaluate import read_tsv as read
+
+    themes_given, texts = read(SMALL.parent.parent.parent / "evaluation" / "comments.tsv")
+    housing = [t for theme, t in zip(themes_given, texts, strict=True) if theme == "housing"]
+    money = [t for theme, t in zip(themes_given, texts, strict=True) if theme == "benefits_money"]
+    confirmed = services.theme_create(actor=actor, programme=programme, name="Somewhere to live")
+    services.tags_add(actor=actor, theme=confirmed, contributions=said(hub, *housing[:15]))
+    said(hub, *housing[15:], *money[:15])
+    run = services.theming_run_start(actor=actor, programme=programme, kind="suggest", count_wanted=2)
+    run.refresh_from_db()
+    assert run.embedder == "semantic"
+    hinted = Theme.objects.filter(run=run, looks_like=confirmed)
+    assert hinted.count() == 1
+    members = set(Tag.objects.filter(theme=hinted.get()).values_list("contribution__text", flat=True))
+    assert len(members & set(housing)) > len(members) / 2
+
+
+def test_without_the_meaning_model_there_are_no_merge_hints(
+    actor: Any, programme: Programme, hub: Hub, settings: Any
+) -> None:
+    settings.INSIGHTS_SEMANTIC = False
+    confirmed = services.theme_create(actor=actor, programme=programme, name="Housing")
+    services.tags_add(actor=actor, theme=confirmed, contributions=said(hub, "Damp hostel", "Hostel mould"))
+    said(hub, "Damp hostel again", "Mouldy hostel room", "Benefits late", "Benefits stopped")
+    run = services.theming_run_start(actor=actor, programme=programme, kind="suggest", count_wanted=2)
+    assert not Theme.objects.filter(run=run, looks_like__isnull=False).exists()

@@ -419,3 +419,28 @@ def test_the_review_page_quotes_only_hubs_you_run(
     url = reverse("insights:run", kwargs={"run_id": run.pk})
     assert "Other hub worry" not in client_for("facilitator").get(url).content.decode()
     assert "Other hub worry" in client_for("programme_admin").get(url).content.decode()
+
+
+def test_find_to_add_offers_contributions_like_the_theme(
+    coordinator: Client, programme: Programme, hub: Hub, personas: dict[str, Any]
+) -> None:
+    now = timezone.now()
+    rows = [
+        Contribution.objects.create(hub=hub, text=text, said_at=now, channel="paper", state="shown")
+        for text in (
+            "The hostel room is damp",
+            "Mould in the hostel bathroom",
+            "Damp and mould in my hostel",
+            "Benefits were stopped",
+            "The bus fare is too much",
+        )
+    ]
+    theme = services.theme_create(actor=personas["coordinator"], programme=programme, name="Hostels")
+    services.tags_add(actor=personas["coordinator"], theme=theme, contributions=rows[:2])
+    html = coordinator.get(reverse("insights:theme_add", kwargs={"theme_id": theme.pk})).content.decode()
+    assert "Like the contributions in this theme" in html
+    assert "Damp and mould in my hostel" in html
+    assert html.index("Damp and mould in my hostel") < html.find("Benefits were stopped") or (
+        "Benefits were stopped" not in html
+    )
+    assert "The hostel room is damp" not in html  # already in the theme
