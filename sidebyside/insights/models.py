@@ -175,3 +175,37 @@ class ContributionVector(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_id} vector of {self.contribution_id}"
+
+
+class DayTally(models.Model):
+    """How many contributions people put in a theme, in one hub, on one day: the numbers behind
+    the pictures, worked out by the worker so that the pages cost the same at any size.
+
+    Counts confirmed tags of contributions that are neither hidden nor raised for safeguarding."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "hub", "day"], name="insights_day_tally_once"),
+        ]
+        indexes = [models.Index(fields=["programme", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.theme_id} × {self.hub_id} on {self.day}: {self.count}"
+
+
+class TallyState(models.Model):
+    """When a programme's tallies were last worked out, and whether something changed since."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)  # a change not counted yet
+    queued_at = models.DateTimeField(null=True, blank=True)  # a refresh is waiting for the worker
+
+    def __str__(self) -> str:
+        return f"tallies of {self.programme_id} as of {self.refreshed_at}"

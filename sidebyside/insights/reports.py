@@ -3,7 +3,7 @@
 Each works on the contributions a person chose (``scope``) among those they may read, never on
 safeguarding concerns or hidden contributions. The word cloud reads the most recent
 ``CLOUD_SAMPLE`` contributions of the choice, so it costs the same however many there are; the
-counts are single grouped queries over the tags.
+counts come from the programme's day-by-day tallies (``tallies``), which the worker keeps.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from sidebyside.accounts.models import User
 from sidebyside.hubs.models import Hub, Membership
-from sidebyside.insights.models import Tag, Theme
+from sidebyside.insights.models import DayTally, Theme
 from sidebyside.voices.models import Contribution
 from sidebyside.voices.wordcloud import TOP, Cloud, count_words, layout, words_of
 
@@ -74,9 +74,7 @@ class CloudResult:
 
 
 def word_cloud(scope: Scope) -> CloudResult:
-    texts = list(
-        contributions(scope).order_by("-said_at", "-pk").values_list("text", flat=True)[: CLOUD_SAMPLE + 1]
-    )
+    texts = list(contributions(scope).order_by("-pk").values_list("text", flat=True)[: CLOUD_SAMPLE + 1])
     sampled = len(texts) > CLOUD_SAMPLE
     texts = texts[:CLOUD_SAMPLE]
     hidden = name_words(scope)
@@ -105,13 +103,27 @@ def _confirmed(scope: Scope) -> list[Theme]:
     return list(themes.order_by("name"))
 
 
+def _tallies(scope: Scope, themes: list[Theme]) -> QuerySet[DayTally]:
+    rows = DayTally.objects.filter(programme_id=scope.programme_id, theme__in=themes)
+    if scope.hubs is not None:
+        rows = rows.filter(hub_id__in=scope.hubs)
+    if scope.hub is not None:
+        rows = rows.filter(hub=scope.hub)
+    if scope.said_from:
+        rows = rows.filter(day__gte=scope.said_from)
+    if scope.said_to:
+        rows = rows.filter(day__lte=scope.said_to)
+    return rows
+
+
 def timeline(scope: Scope) -> Timeline:
+    """From the programme's tallies (``tallies.ensure`` first)."""
     themes = _confirmed(scope)
     rows = (
-        Tag.objects.filter(theme__in=themes, confirmed=True, contribution__in=contributions(scope))
-        .annotate(month=TruncMonth("contribution__said_at"))
+        _tallies(scope, themes)
+        .annotate(month=TruncMonth("day"))
         .values_list("theme_id", "month")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("count"))
     )
     by_theme: dict[int, dict[datetime.date, int]] = defaultdict(dict)
     months: set[datetime.date] = set()
@@ -140,12 +152,9 @@ class Heat:
 
 
 def heat(scope: Scope) -> Heat:
+    """From the programme's tallies (``tallies.ensure`` first)."""
     themes = _confirmed(scope)
-    rows = (
-        Tag.objects.filter(theme__in=themes, confirmed=True, contribution__in=contributions(scope))
-        .values_list("theme_id", "contribution__hub_id")
-        .annotate(n=Count("pk"))
-    )
+    rows = _tallies(scope, themes).values_list("theme_id", "hub_id").annotate(n=Sum("count"))
     found: dict[tuple[int, int], int] = {(t, h): n for t, h, n in rows}
     hub_ids = {h for _, h in found}
     hubs = list(Hub.objects.filter(pk__in=hub_ids).order_by("name"))

@@ -19,7 +19,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from sidebyside.core.audit import audit
-from sidebyside.insights import embeddings
+from sidebyside.insights import embeddings, tallies
 from sidebyside.insights.engine.themes import NothingToTheme, assign, closest_themes, suggest
 from sidebyside.insights.models import Tag, Theme, ThemingRun
 from sidebyside.voices.models import Contribution
@@ -117,6 +117,7 @@ def theme_confirm(*, actor: Any, theme: Theme, name: str | None = None) -> Theme
         confirmed=True, updated_at=timezone.now()
     )
     audit(actor=actor, action="insights.theme_confirmed", obj=current, tags=confirmed)
+    tallies.changed(current.programme_id)
     return current
 
 
@@ -149,6 +150,7 @@ def theme_merge(*, actor: Any, source: Theme, target: Theme) -> Theme:
     source.lock_version += 1
     source.save(update_fields=["status", "merged_into", "lock_version", "updated_at"])
     audit(actor=actor, action="insights.theme_merged", obj=source, into=target.pk, tags=moved)
+    tallies.changed(target.programme_id)
     return target
 
 
@@ -187,6 +189,7 @@ def theme_split(*, actor: Any, theme: Theme, name: str, contribution_ids: Iterab
     )
     moved = _move_tags(Tag.objects.filter(theme=theme, contribution_id__in=ids), new)
     audit(actor=actor, action="insights.theme_split", obj=theme, into=new.pk, tags=moved)
+    tallies.changed(theme.programme_id)
     return new
 
 
@@ -210,6 +213,7 @@ def tags_add(*, actor: Any, theme: Theme, contributions: Iterable[Contribution])
     new = [Tag(contribution=c, theme=theme, tagged_by=actor) for c in rows if c.pk not in have]
     Tag.objects.bulk_create(new, ignore_conflicts=True)
     audit(actor=actor, action="insights.tagged", obj=theme, added=len(new))
+    tallies.changed(theme.programme_id)
     return len(new)
 
 
@@ -217,6 +221,7 @@ def tags_add(*, actor: Any, theme: Theme, contributions: Iterable[Contribution])
 def tag_remove(*, actor: Any, tag: Tag) -> None:
     audit(actor=actor, action="insights.untagged", obj=tag.theme, contribution=tag.contribution_id)
     tag.delete()
+    tallies.changed(tag.theme.programme_id)
 
 
 @transaction.atomic
@@ -239,6 +244,7 @@ def tag_move(*, actor: Any, tag: Tag, to: Theme) -> Tag | None:
         tag.save()
         moved = tag
     audit(actor=actor, action="insights.tag_moved", obj=to, origin=origin)
+    tallies.changed(to.programme_id)
     return moved
 
 
@@ -250,6 +256,7 @@ def tag_confirm(*, actor: Any, tag: Tag) -> Tag:
         tag.tagged_by = actor
         tag.save(update_fields=["confirmed", "tagged_by", "updated_at"])
         audit(actor=actor, action="insights.tag_confirmed", obj=tag.theme, contribution=tag.contribution_id)
+        tallies.changed(tag.theme.programme_id)
     return tag
 
 
@@ -294,6 +301,7 @@ def tag_restore(*, actor: Any, was: TagState, now_in: int | None = None) -> Tag:
         },
     )
     audit(actor=actor, action="insights.tag_restored", obj=theme, contribution=was.contribution_id)
+    tallies.changed(theme.programme_id)
     return tag
 
 

@@ -25,7 +25,7 @@ from sidebyside.accounts.models import User
 from sidebyside.core.forms import GovukDateField, GovukForm
 from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Hub, Programme
-from sidebyside.insights import drawing, embeddings, reports, services
+from sidebyside.insights import drawing, embeddings, reports, services, tallies
 from sidebyside.insights.access import (
     get_run_for,
     get_tag_for,
@@ -682,12 +682,12 @@ def _titles(scope: reports.Scope) -> str:
     return f" ({chosen})" if chosen else ""
 
 
-def _draw(name: str, scope: reports.Scope) -> drawing.Picture:
+def _draw(name: str, scope: reports.Scope, found: reports.Timeline | None = None) -> drawing.Picture:
     suffix = _titles(scope)
     if name == "cloud":
         return drawing.cloud_picture(reports.word_cloud(scope).cloud, title=f"Words said most{suffix}")
     if name == "timeline":
-        found = reports.timeline(scope)
+        found = found or reports.timeline(scope)
         return drawing.timeline_picture(
             title=f"Contributions in each theme, month by month{suffix}",
             periods=found.periods,
@@ -709,6 +709,7 @@ def pictures(request: HttpRequest, programme_id: int) -> HttpResponse:
     form, scope = _pictures_scope(request, programme)
     context: dict[str, Any] = {"programme": programme, "form": form, "query_string": request.GET.urlencode()}
     if scope is not None:
+        context["counted"] = tallies.ensure(programme.pk)
         cloud = reports.word_cloud(scope)
         context |= {
             "cloud": cloud,
@@ -726,7 +727,9 @@ def pictures(request: HttpRequest, programme_id: int) -> HttpResponse:
             for theme, row in zip(found.themes, found.counts, strict=True)
         ]
         if context["timeline"].periods:
-            context["timeline_svg"] = drawing.to_svg(_draw("timeline", scope), ident="timeline")
+            context["timeline_svg"] = drawing.to_svg(
+                _draw("timeline", scope, context["timeline"]), ident="timeline"
+            )
     return render(request, "insights/pictures.html", context)
 
 
@@ -737,6 +740,7 @@ def picture_download(request: HttpRequest, programme_id: int, name: str, kind: s
     _, scope = _pictures_scope(request, programme)
     if scope is None or name not in ("cloud", "timeline", "heat") or kind not in ("svg", "png"):
         raise Http404
+    tallies.ensure(programme.pk)
     picture = _draw(name, scope)
     if kind == "svg":
         response = HttpResponse(drawing.to_svg(picture), content_type="image/svg+xml; charset=utf-8")

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from sidebyside.hubs.models import Hub, Programme
-from sidebyside.insights import drawing, reports, services
-from sidebyside.insights.models import Theme
+from sidebyside.insights import drawing, reports, services, tallies
+from sidebyside.insights.models import DayTally, TallyState, Theme
 from sidebyside.voices.models import Contribution
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,7 @@ def themed(programme: Programme, hub: Hub, other_hub: Hub, personas: dict[str, A
     concern = said(hub, "Danger hostel tonight", may, safeguarding_at=may)
     services.tags_add(actor=actor, theme=housing, contributions=[*ours[:3], hidden, concern, theirs[0]])
     services.tags_add(actor=actor, theme=money, contributions=[ours[3], theirs[1]])
+    tallies.refresh(programme.pk)  # the worker's part, done here
     return {"housing": housing, "money": money, "march": march, "may": may}
 
 
@@ -145,6 +147,7 @@ def test_the_pictures_page_costs_the_same_with_more_themes(
             theme=theme,
             contributions=[said(hub, f"words {n}", themed["may"])],
         )
+    tallies.refresh(programme.pk)  # the worker's part, done here
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
     assert Theme.objects.count() == 10
@@ -179,3 +182,51 @@ def test_search_with_a_bad_date_names_it(client_for: Callable[..., Client], prog
     html = response.content.decode()
     assert "govuk-error-summary" in html
     assert 'value="hostel"' in html
+
+
+def test_tallies_follow_changes_through_the_worker(
+    programme: Programme,
+    hub: Hub,
+    themed: dict[str, Any],
+    personas: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    scope = reports.Scope(programme_id=programme.pk, hubs=None)
+    before = sum(sum(row) for _, row in reports.timeline(scope).series)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.tags_add(
+            actor=personas["coordinator"],
+            theme=themed["money"],
+            contributions=[said(hub, "Debt letters again", themed["may"])],
+        )
+    state = TallyState.objects.get(programme=programme)
+    assert state.changed_at is None  # the worker (run at once in tests) counted the change
+    assert sum(sum(row) for _, row in reports.timeline(scope).series) == before + 1
+
+
+def test_old_tallies_are_refreshed_when_a_page_finds_them(
+    client_for: Callable[..., Client],
+    programme: Programme,
+    hub: Hub,
+    themed: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    concern = Contribution.objects.filter(hub=hub, text="The hostel is damp and cold").first()
+    assert concern is not None
+    Contribution.objects.filter(pk=concern.pk).update(safeguarding_at=themed["may"])  # elsewhere
+    TallyState.objects.filter(programme=programme).update(refreshed_at=timezone.now() - tallies.MAX_AGE * 2)
+    url = reverse("insights:pictures", kwargs={"programme_id": programme.pk})
+    client_for("programme_admin").get(url)  # asks the worker, which runs at once in tests
+    scope = reports.Scope(programme_id=programme.pk, hubs=None)
+    counts = {theme.name: row for theme, row in reports.timeline(scope).series}
+    assert counts["Housing"] == [2, 0, 1]
+
+
+def test_a_programme_never_counted_is_counted_on_the_first_look(
+    programme: Programme, themed: dict[str, Any]
+) -> None:
+    DayTally.objects.all().delete()
+    TallyState.objects.all().delete()
+    state = tallies.ensure(programme.pk)
+    assert state.refreshed_at is not None
+    assert DayTally.objects.filter(programme=programme).exists()

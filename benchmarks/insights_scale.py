@@ -1,0 +1,146 @@
+"""How the theme pages, the pictures and the search scale with contributions (issue 6's goal:
+p95 at 1M contributions within 1.3× of p95 at 10k).
+
+Builds two programmes in one database: a small one (10,000 contributions) as the baseline and a
+large one (BENCH_LARGE, 1,000,000 by default), each with one hub, 12 confirmed themes and every
+contribution in one of them, then times each page BENCH_ROUNDS times in the same run and reports
+p50/p95, the ratio large/small and the query counts (equal at both sizes).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sbs_bench_insights .venv/bin/python benchmarks/insights_scale.py
+    BENCH_LARGE=100000 ...   # a quicker run
+
+It uses its own database (dropped and made again) and never touches the demo's.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import random
+import statistics
+import time
+
+# common sets up Django: it must come (and sorts) before the django imports.
+from common import ROOT, fresh_database
+from django.db import connection
+from django.test import Client
+from django.test.utils import setup_test_environment
+from django.utils import timezone
+
+from sidebyside.accounts.models import User
+from sidebyside.hubs.models import Hub, Membership, Programme
+from sidebyside.insights.evaluate import read_tsv
+from sidebyside.insights.models import Tag, Theme
+from sidebyside.voices.models import Contribution
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
+SMALL = int(os.environ.get("BENCH_SMALL", "10000"))
+LARGE = int(os.environ.get("BENCH_LARGE", "1000000"))
+BATCH = 20_000
+
+
+def build(name: str, size: int) -> tuple[Programme, Theme, User]:
+    programme = Programme.objects.create(name=name, area="Benchmark")
+    admin = User.objects.create_user(email=f"admin@{name}.example", full_name="Admin Person", password=None)
+    Membership.objects.create(user=admin, programme=programme, role="programme_admin")
+    hub = Hub.objects.create(programme=programme, name=f"{name} hub", locality="x", stage="established")
+    themes_given, texts = read_tsv(ROOT / "sidebyside" / "insights" / "evaluation" / "comments.tsv")
+    names = sorted(set(themes_given))
+    themes = [
+        Theme.objects.create(programme=programme, name=n.replace("_", " ").capitalize(), status="confirmed")
+        for n in names
+    ]
+    by_name = dict(zip(names, themes, strict=True))
+    rng = random.Random(size)
+    start = timezone.now() - datetime.timedelta(days=730)
+    vocabulary = [w for t in texts for w in t.split()]
+    made = 0
+    while made < size:
+        n = min(BATCH, size - made)
+        chosen = [rng.randrange(len(texts)) for _ in range(n)]
+        rows = Contribution.objects.bulk_create(
+            Contribution(
+                hub=hub,
+                text=" ".join([*texts[i].split(), *rng.sample(vocabulary, 2)]),
+                said_at=start + datetime.timedelta(minutes=rng.randrange(730 * 24 * 60)),
+                channel="paper",
+                state="shown",
+            )
+            for i in chosen
+        )
+        Tag.objects.bulk_create(
+            Tag(contribution=row, theme=by_name[themes_given[i]], source="person", confirmed=True)
+            for row, i in zip(rows, chosen, strict=True)
+        )
+        made += n
+    return programme, by_name["housing"], admin
+
+
+def verify(client: Client, user: User) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+
+
+def measure(client: Client, url: str) -> tuple[float, float, int]:
+    client.get(url)  # warm up
+    queries: list[str] = []
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], len(queries)
+
+
+def main() -> None:
+    setup_test_environment()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    fresh_database()
+    print(f"database: {connection.vendor}; rounds per page: {ROUNDS}")
+    built = {}
+    for label, size in (("small", SMALL), ("large", LARGE)):
+        started = time.perf_counter()
+        built[label] = build(label, size)
+        print(f"built {label}: {size:,} contributions in {time.perf_counter() - started:.0f} s", flush=True)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")
+    pages = ("themes", "a theme", "word cloud and charts", "search")
+    rows = []
+    for label, (programme, theme, admin) in built.items():
+        client = Client()
+        client.force_login(admin)
+        verify(client, admin)
+        for page, url in zip(
+            pages,
+            (
+                f"/programmes/{programme.pk}/themes/",
+                f"/themes/{theme.pk}/",
+                f"/programmes/{programme.pk}/themes/pictures/",
+                f"/programmes/{programme.pk}/themes/search/?q=hostel",
+            ),
+            strict=True,
+        ):
+            p50, p95, queries = measure(client, url)
+            rows.append((page, label, p50, p95, queries))
+            print(f"{page} ({label}): p50 {p50:.1f} ms, p95 {p95:.1f} ms, {queries} queries", flush=True)
+    print(f"| page | p95 at {SMALL:,} | p95 at {LARGE:,} | large / small | queries |")
+    print("|---|---|---|---|---|")
+    for page in pages:
+        s = next(r for r in rows if r[0] == page and r[1] == "small")
+        la = next(r for r in rows if r[0] == page and r[1] == "large")
+        print(f"| {page} | {s[3]:.0f} ms | {la[3]:.0f} ms | {la[3] / s[3]:.2f} | {s[4]} / {la[4]} |")
+
+
+if __name__ == "__main__":
+    main()
