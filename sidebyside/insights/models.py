@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Lower
 
 from sidebyside.core.models import TimeStampedModel
 from sidebyside.gatherings.models import Gathering
@@ -114,6 +114,10 @@ class Theme(TimeStampedModel):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     lock_version = models.PositiveIntegerField(default=0)
+    # Kept by the services on every change to the theme's tags (counting a big theme's tags on
+    # every view would grow with it): people's and checked tags, and the machine's unchecked.
+    tag_count = models.PositiveIntegerField(default=0)
+    unsure_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["name", "pk"]
@@ -154,7 +158,17 @@ class Tag(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["contribution", "theme"], name="insights_tag_once_per_theme"),
         ]
-        indexes = [models.Index(fields=["theme", "confirmed"])]
+        indexes = [
+            models.Index(fields=["theme", "confirmed"]),
+            # A theme's page: its unchecked tags first, surest first, fifty at a time.
+            models.Index(
+                "theme",
+                "confirmed",
+                Coalesce(F("confidence"), Value(-1.0)).desc(),
+                "id",
+                name="insights_tag_theme_page",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.theme} ← {self.contribution_id}"
@@ -181,13 +195,14 @@ class DayTally(models.Model):
     """How many contributions people put in a theme, in one hub, on one day: the numbers behind
     the pictures, worked out by the worker so that the pages cost the same at any size.
 
-    Counts confirmed tags of contributions that are neither hidden nor raised for safeguarding."""
+    Counts tags of contributions that are neither hidden nor raised for safeguarding."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
     hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    count = models.PositiveIntegerField()
+    count = models.PositiveIntegerField()  # put there by people, or checked by them
+    unsure = models.PositiveIntegerField(default=0)  # put there by the machine, not checked yet
 
     class Meta:
         constraints = [

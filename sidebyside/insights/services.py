@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.tasks import task
 from django.utils import timezone
@@ -33,6 +33,22 @@ ASSIGN_BATCH = 2_000
 
 
 # --- Themes ----------------------------------------------------------------------------------
+
+
+def recount(theme_ids: Iterable[int]) -> None:
+    """Count these themes' tags again (``Theme.tag_count`` and ``unsure_count``)."""
+    ids = set(theme_ids)
+    if not ids:
+        return
+    counted = {
+        theme_id: (n, unsure)
+        for theme_id, n, unsure in Tag.objects.filter(theme_id__in=ids)
+        .values_list("theme_id")
+        .annotate(n=Count("pk", filter=Q(confirmed=True)), unsure=Count("pk", filter=Q(confirmed=False)))
+    }
+    for theme_id in ids:
+        n, unsure = counted.get(theme_id, (0, 0))
+        Theme.objects.filter(pk=theme_id).update(tag_count=n, unsure_count=unsure)
 
 
 @transaction.atomic
@@ -117,6 +133,7 @@ def theme_confirm(*, actor: Any, theme: Theme, name: str | None = None) -> Theme
         confirmed=True, updated_at=timezone.now()
     )
     audit(actor=actor, action="insights.theme_confirmed", obj=current, tags=confirmed)
+    recount([current.pk])
     tallies.changed(current.programme_id)
     return current
 
@@ -150,6 +167,7 @@ def theme_merge(*, actor: Any, source: Theme, target: Theme) -> Theme:
     source.lock_version += 1
     source.save(update_fields=["status", "merged_into", "lock_version", "updated_at"])
     audit(actor=actor, action="insights.theme_merged", obj=source, into=target.pk, tags=moved)
+    recount([source.pk, target.pk])
     tallies.changed(target.programme_id)
     return target
 
@@ -189,6 +207,7 @@ def theme_split(*, actor: Any, theme: Theme, name: str, contribution_ids: Iterab
     )
     moved = _move_tags(Tag.objects.filter(theme=theme, contribution_id__in=ids), new)
     audit(actor=actor, action="insights.theme_split", obj=theme, into=new.pk, tags=moved)
+    recount([theme.pk, new.pk])
     tallies.changed(theme.programme_id)
     return new
 
@@ -213,6 +232,7 @@ def tags_add(*, actor: Any, theme: Theme, contributions: Iterable[Contribution])
     new = [Tag(contribution=c, theme=theme, tagged_by=actor) for c in rows if c.pk not in have]
     Tag.objects.bulk_create(new, ignore_conflicts=True)
     audit(actor=actor, action="insights.tagged", obj=theme, added=len(new))
+    recount([theme.pk])
     tallies.changed(theme.programme_id)
     return len(new)
 
@@ -221,6 +241,7 @@ def tags_add(*, actor: Any, theme: Theme, contributions: Iterable[Contribution])
 def tag_remove(*, actor: Any, tag: Tag) -> None:
     audit(actor=actor, action="insights.untagged", obj=tag.theme, contribution=tag.contribution_id)
     tag.delete()
+    recount([tag.theme_id])
     tallies.changed(tag.theme.programme_id)
 
 
@@ -244,6 +265,7 @@ def tag_move(*, actor: Any, tag: Tag, to: Theme) -> Tag | None:
         tag.save()
         moved = tag
     audit(actor=actor, action="insights.tag_moved", obj=to, origin=origin)
+    recount([origin, to.pk])
     tallies.changed(to.programme_id)
     return moved
 
@@ -256,6 +278,7 @@ def tag_confirm(*, actor: Any, tag: Tag) -> Tag:
         tag.tagged_by = actor
         tag.save(update_fields=["confirmed", "tagged_by", "updated_at"])
         audit(actor=actor, action="insights.tag_confirmed", obj=tag.theme, contribution=tag.contribution_id)
+        recount([tag.theme_id])
         tallies.changed(tag.theme.programme_id)
     return tag
 
@@ -301,6 +324,7 @@ def tag_restore(*, actor: Any, was: TagState, now_in: int | None = None) -> Tag:
         },
     )
     audit(actor=actor, action="insights.tag_restored", obj=theme, contribution=was.contribution_id)
+    recount([theme.pk] + ([now_in] if now_in is not None else []))
     tallies.changed(theme.programme_id)
     return tag
 
@@ -399,6 +423,7 @@ def _suggest(run: ThemingRun) -> None:
                 ],
                 ignore_conflicts=True,
             )
+        recount(Theme.objects.filter(run=run).values_list("pk", flat=True))
         ThemingRun.objects.filter(pk=run.pk).update(embedder=result.embedder)
         _finish(run, ThemingRun.State.DONE, f"{len(result.themes)} themes suggested")
 
@@ -486,4 +511,5 @@ def _assign(run: ThemingRun) -> None:
         placed += len(new)
         unsure += len(batch) - len(new)
         _progress(run, max(embedded, start + len(batch)))
+    recount(int(key) for key in names)
     _finish(run, ThemingRun.State.DONE, f"{placed} sorted into themes, {unsure} not sure")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.tasks import task
 from django.utils import timezone
@@ -55,22 +55,25 @@ def refresh(programme_id: int) -> None:
     """Count again, in one transaction: the pages see the old tallies or the new, never half."""
     started = timezone.now()
     rows = (
-        Tag.objects.filter(
-            theme__programme_id=programme_id,
-            confirmed=True,
-            contribution__safeguarding_at__isnull=True,
-        )
+        Tag.objects.filter(theme__programme_id=programme_id, contribution__safeguarding_at__isnull=True)
         .exclude(contribution__state=Contribution.State.HIDDEN)
         .annotate(day=TruncDate("contribution__said_at"))
         .values_list("theme_id", "contribution__hub_id", "day")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk", filter=Q(confirmed=True)), unsure=Count("pk", filter=Q(confirmed=False)))
     )
     with transaction.atomic():
         DayTally.objects.filter(programme_id=programme_id).delete()
         DayTally.objects.bulk_create(
             (
-                DayTally(programme_id=programme_id, theme_id=theme_id, hub_id=hub_id, day=day, count=n)
-                for theme_id, hub_id, day, n in rows
+                DayTally(
+                    programme_id=programme_id,
+                    theme_id=theme_id,
+                    hub_id=hub_id,
+                    day=day,
+                    count=n,
+                    unsure=unsure,
+                )
+                for theme_id, hub_id, day, n, unsure in rows
             ),
             batch_size=5_000,
         )

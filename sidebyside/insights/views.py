@@ -14,8 +14,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -140,10 +140,7 @@ class MergeForm(GovukForm):
 def _confirmed(programme: Programme) -> list[Theme]:
     return list(
         Theme.objects.filter(programme=programme, status=Theme.Status.CONFIRMED)
-        .annotate(
-            count=Count("tags", filter=Q(tags__confirmed=True)),
-            unsure=Count("tags", filter=Q(tags__confirmed=False)),
-        )
+        .annotate(count=F("tag_count"), unsure=F("unsure_count"))
         .order_by("name")
     )
 
@@ -291,6 +288,8 @@ def theme_merge(request: HttpRequest, theme_id: int) -> HttpResponse:
 
 PER_PAGE = 50
 UNDO_KEY = "insights_undo"
+# The machine's unchecked tags first, surest first (the index insights_tag_theme_page).
+UNSURE_FIRST = Coalesce(F("confidence"), Value(-1.0)).desc()
 
 
 class ThemeForm(GovukForm):
@@ -377,9 +376,13 @@ def theme_detail(request: HttpRequest, theme_id: int) -> HttpResponse:
         found = search(Contribution.objects.filter(theme_tags__theme=theme), query, rank=False)
         tags = tags.filter(contribution__in=found.values("pk"))
     tags = tags.select_related("contribution__hub", "contribution__gathering", "tagged_by").order_by(
-        "confirmed", F("confidence").desc(nulls_last=True), "pk"
+        "confirmed", UNSURE_FIRST, "pk"
     )
-    page = Paginator(tags, PER_PAGE).get_page(request.GET.get("page"))
+    paginator: Paginator[Tag] = Paginator(tags, PER_PAGE)
+    if not query and readable_hubs(request.user, theme.programme_id) is None:
+        paginator = CappedPaginator(tags, PER_PAGE)  # the kept counts: no need to count again
+        paginator.known = theme.tag_count + theme.unsure_count
+    page = paginator.get_page(request.GET.get("page"))
     for tag in page:
         tag.why = _why(tag.contribution.text, theme.keyphrases)  # type: ignore[attr-defined]
     can_change = request.user.has_perm("insights.change_themes", theme.programme)
@@ -764,6 +767,19 @@ class SearchForm(PicturesForm):
     field_order = ["q", "theme", "hub", "said_from", "said_to"]
 
 
+SEARCH_CAP = 1_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator told how many there are (counted up to a cap), rather than counting them all."""
+
+    known = 0
+
+    @property
+    def count(self) -> int:
+        return self.known
+
+
 @login_required
 @require_GET
 def search_page(request: HttpRequest, programme_id: int) -> HttpResponse:
@@ -783,15 +799,23 @@ def search_page(request: HttpRequest, programme_id: int) -> HttpResponse:
             said_from=data.get("said_from"),
             said_to=data.get("said_to"),
         )
-        found = search(reports.contributions(scope), query) if query else reports.contributions(scope)
-        if not query:
-            found = found.order_by("-said_at", "-pk")
-        page = Paginator(
+        rows = reports.contributions(scope)
+        matching = search(rows, query, rank=False) if query else rows
+        # Counting a million matches would take longer than finding fifty: count up to a cap.
+        total = matching.values("pk")[: SEARCH_CAP + 1].count()
+        many = total > SEARCH_CAP
+        # The best matches first when there are few; the newest first when there are very many
+        # (ranking them all would grow with them).
+        found = search(rows, query) if query and not many else matching.order_by("-pk")
+        paginator = CappedPaginator(
             found.select_related("hub", "gathering").prefetch_related(
                 Prefetch("theme_tags", queryset=Tag.objects.select_related("theme").order_by("theme__name"))
             ),
             PER_PAGE,
-        ).get_page(request.GET.get("page"))
+        )
+        paginator.known = min(total, SEARCH_CAP)
+        page = paginator.get_page(request.GET.get("page"))
+        context["many"] = many
         themes: list[Theme] = []
         if query:
             themes = list(

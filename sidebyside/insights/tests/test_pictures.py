@@ -230,3 +230,24 @@ def test_a_programme_never_counted_is_counted_on_the_first_look(
     state = tallies.ensure(programme.pk)
     assert state.refreshed_at is not None
     assert DayTally.objects.filter(programme=programme).exists()
+
+
+def test_very_many_matches_are_counted_to_a_cap_and_shown_newest_first(
+    client_for: Callable[..., Client],
+    programme: Programme,
+    hub: Hub,
+    themed: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sidebyside.insights import views
+
+    monkeypatch.setattr(views, "SEARCH_CAP", 3)
+    newest = said(hub, "The newest hostel worry", themed["may"])
+    html = (
+        client_for("coordinator")
+        .get(reverse("insights:search", kwargs={"programme_id": programme.pk}), {"q": "hostel"})
+        .content.decode()
+    )
+    assert "More than 3 contributions" in html
+    assert html.index("The newest hostel worry") < html.index("The hostel is damp and cold")
+    assert newest.pk

@@ -196,3 +196,25 @@ def test_without_the_meaning_model_there_are_no_merge_hints(
     said(hub, "Damp hostel again", "Mouldy hostel room", "Benefits late", "Benefits stopped")
     run = services.theming_run_start(actor=actor, programme=programme, kind="suggest", count_wanted=2)
     assert not Theme.objects.filter(run=run, looks_like__isnull=False).exists()
+
+
+def test_theme_counts_follow_every_change(actor: Any, programme: Programme, hub: Hub) -> None:
+    rows = said(hub, "Damp hostel", "Council flat bidding", "Benefits late")
+    housing = services.theme_create(actor=actor, programme=programme, name="Housing")
+    money = services.theme_create(actor=actor, programme=programme, name="Money")
+
+    def counts() -> list[tuple[int, int]]:
+        return [
+            (t.tag_count, t.unsure_count)
+            for t in Theme.objects.filter(pk__in=[housing.pk, money.pk]).order_by("name")
+        ]
+
+    services.tags_add(actor=actor, theme=housing, contributions=rows)
+    assert counts() == [(3, 0), (0, 0)]
+    tag = Tag.objects.get(theme=housing, contribution=rows[2])
+    services.tag_move(actor=actor, tag=tag, to=money)
+    assert counts() == [(2, 0), (1, 0)]
+    services.tag_remove(actor=actor, tag=Tag.objects.get(theme=money))
+    assert counts() == [(2, 0), (0, 0)]
+    services.theme_merge(actor=actor, source=housing, target=money)
+    assert counts() == [(0, 0), (2, 0)]
