@@ -802,7 +802,7 @@ def search_page(request: HttpRequest, programme_id: int) -> HttpResponse:
         rows = reports.contributions(scope)
         matching = search(rows, query, rank=False) if query else rows
         # Counting a million matches would take longer than finding fifty: count up to a cap.
-        total = matching.values("pk")[: SEARCH_CAP + 1].count()
+        total = matching.order_by().values("pk")[: SEARCH_CAP + 1].count()
         many = total > SEARCH_CAP
         # The best matches first when there are few; the newest first when there are very many
         # (ranking them all would grow with them).
