@@ -120,21 +120,30 @@ class ConfirmForm(GovukForm):
     )
 
 
-class MergeForm(GovukForm):
-    target = forms.ModelChoiceField(
-        label="Merge into",
-        queryset=Theme.objects.none(),
-        error_messages={
-            "required": "Choose the theme to merge it into",
-            "invalid_choice": "Choose a theme from the list",
-        },
-    )
+class OtherThemeForm(GovukForm):
+    """Choose another theme of the same programme that is suggested or confirmed."""
+
+    target = forms.ModelChoiceField(queryset=Theme.objects.none())
+    target_label = "Another theme"
+    required_message = "Choose a theme"
 
     def __init__(self, *args: Any, theme: Theme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        forms_field(self, "target").queryset = Theme.objects.filter(
+        field = forms_field(self, "target")
+        field.label = self.target_label
+        field.error_messages = {
+            **field.error_messages,
+            "required": self.required_message,
+            "invalid_choice": "Choose a theme from the list",
+        }
+        field.queryset = Theme.objects.filter(
             programme_id=theme.programme_id, status__in=services.LIVE
         ).exclude(pk=theme.pk)
+
+
+class MergeForm(OtherThemeForm):
+    target_label = "Merge into"
+    required_message = "Choose the theme to merge it into"
 
 
 def _confirmed(programme: Programme) -> list[Theme]:
@@ -326,21 +335,9 @@ class ThemeForm(GovukForm):
         ).exclude(pk=theme.pk)
 
 
-class MoveForm(GovukForm):
-    target = forms.ModelChoiceField(
-        label="Move to",
-        queryset=Theme.objects.none(),
-        error_messages={
-            "required": "Choose the theme to move it to",
-            "invalid_choice": "Choose a theme from the list",
-        },
-    )
-
-    def __init__(self, *args: Any, theme: Theme, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        forms_field(self, "target").queryset = Theme.objects.filter(
-            programme_id=theme.programme_id, status__in=services.LIVE
-        ).exclude(pk=theme.pk)
+class MoveForm(OtherThemeForm):
+    target_label = "Move to"
+    required_message = "Choose the theme to move it to"
 
 
 def _why(text: str, keyphrases: list[str]) -> list[str]:
