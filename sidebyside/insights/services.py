@@ -30,6 +30,7 @@ LIVE = (Theme.Status.SUGGESTED, Theme.Status.CONFIRMED)
 # Suggest and assign look at this many contributions at most in one run.
 RUN_LIMIT = 100_000
 ASSIGN_BATCH = 2_000
+ASSIGN_EXAMPLES = 500  # the most recent tagged contributions of each theme that sorting learns from
 
 
 # --- Themes ----------------------------------------------------------------------------------
@@ -465,9 +466,14 @@ def _assign(run: ThemingRun) -> None:
     examples: dict[str, list[str]] = {}
     names: dict[str, Theme] = {}
     known: list[tuple[int, str]] = []
-    for tag in Tag.objects.filter(theme__in=confirmed, confirmed=True).select_related(
-        "contribution", "theme"
-    ):
+    # The latest examples of each theme are enough to know it by (a big theme's every tag is not).
+    latest = (
+        Tag.objects.filter(theme__in=confirmed, confirmed=True)
+        .annotate(place=Window(RowNumber(), partition_by=F("theme_id"), order_by=F("pk").desc()))
+        .filter(place__lte=ASSIGN_EXAMPLES)
+        .select_related("contribution", "theme")
+    )
+    for tag in latest:
         key = str(tag.theme_id)
         names[key] = tag.theme
         examples.setdefault(key, []).append(tag.contribution.text)

@@ -218,3 +218,26 @@ def test_theme_counts_follow_every_change(actor: Any, programme: Programme, hub:
     assert counts() == [(2, 0), (0, 0)]
     services.theme_merge(actor=actor, source=housing, target=money)
     assert counts() == [(0, 0), (2, 0)]
+
+
+def test_sorting_learns_from_the_latest_examples_of_each_theme(
+    actor: Any, programme: Programme, hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "ASSIGN_EXAMPLES", 2)
+    seen: list[int] = []
+    real = services.assign
+
+    def spy(texts: Any, examples: Any, **kwargs: Any) -> Any:
+        seen.extend(len(given) for given in examples.values())
+        return real(texts, examples, **kwargs)
+
+    monkeypatch.setattr(services, "assign", spy)
+    housing = services.theme_create(actor=actor, programme=programme, name="Housing")
+    services.tags_add(
+        actor=actor, theme=housing, contributions=said(hub, "Damp hostel", "Mould", "Cold flat", "Rent")
+    )
+    said(hub, "The hostel is damp again")
+    run = services.theming_run_start(actor=actor, programme=programme, kind="assign")
+    run.refresh_from_db()
+    assert run.state == "done"
+    assert seen == [2]
