@@ -358,6 +358,13 @@ def _theme_tags(user: Any, theme: Theme) -> tuple[QuerySet[Tag], int]:
     return readable, tags.exclude(contribution__hub_id__in=hubs).count()
 
 
+def _remember_undo(
+    request: HttpRequest, *, page: Theme, was: services.TagState, now_in: int | None, said: str
+) -> None:
+    """What the theme's page offers to undo (once): a tag as it was, and where it went."""
+    request.session[UNDO_KEY] = {"page": page.pk, "was": was.as_dict(), "now_in": now_in, "said": said}
+
+
 def _undo_for(request: HttpRequest, theme: Theme) -> dict[str, Any] | None:
     undo = request.session.get(UNDO_KEY)
     return undo if undo and undo.get("page") == theme.pk else None
@@ -493,12 +500,7 @@ def tag_move(request: HttpRequest, tag_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        request.session[UNDO_KEY] = {
-            "page": origin.pk,
-            "was": was.as_dict(),
-            "now_in": target.pk,
-            "said": f"Moved to {target.name}",
-        }
+        _remember_undo(request, page=origin, was=was, now_in=target.pk, said=f"Moved to {target.name}")
     return redirect("insights:theme", theme_id=origin.pk)
 
 
@@ -508,12 +510,7 @@ def tag_remove(request: HttpRequest, tag_id: int) -> HttpResponse:
     tag = get_tag_for(request.user, tag_id)
     was = services.TagState.of(tag)
     services.tag_remove(actor=_actor(request), tag=tag)
-    request.session[UNDO_KEY] = {
-        "page": tag.theme_id,
-        "was": was.as_dict(),
-        "now_in": None,
-        "said": f"Taken out of {tag.theme.name}",
-    }
+    _remember_undo(request, page=tag.theme, was=was, now_in=None, said=f"Taken out of {tag.theme.name}")
     return redirect("insights:theme", theme_id=tag.theme_id)
 
 
