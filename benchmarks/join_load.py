@@ -69,6 +69,9 @@ WARMUP = float(os.environ.get("BENCH_WARMUP", "5"))
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "30"))
 RETRY_AFTER = float(os.environ.get("BENCH_RETRY_AFTER", "1"))
 GRACE = float(os.environ.get("BENCH_GRACE", "60"))
+# Seconds between one phone's answers (0: the next as soon as the last is acknowledged, the
+# saturating load). theming_while_answering.py uses a steady pace, as a room answers.
+PACE = float(os.environ.get("BENCH_PACE", "0"))
 # Extra granian options for both servers, to try other set-ups (e.g. "--blocking-threads 8").
 GRANIAN_ARGS = os.environ.get("BENCH_GRANIAN_ARGS", "").split()
 PROXY = {"X-Forwarded-Proto": "https"}
@@ -402,6 +405,8 @@ async def join_load(port: int, code: str, server_pids: list[int], restart: bool)
                 ledger.acknowledged.add(pending["uuid"])
                 run.record(now, loop.time())
                 pending = None
+                if PACE:
+                    await asyncio.sleep(max(0.0, now + PACE - loop.time()))
             else:
                 run.error(kind, loop.time())
                 await asyncio.sleep(RETRY_AFTER)  # then the same UUID again
