@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import datetime
 import os
-import statistics
-import time
 
 # common sets up Django: it must come (and sorts) before the django imports.
-from common import fresh_database
+from common import fresh_database, measure, verify
 from django.db import connection
 from django.test import Client
 from django.test.utils import setup_test_environment
@@ -87,31 +85,6 @@ def build(
     return programme, first_hub, admin
 
 
-def verify(client: Client, user: User) -> None:
-    """Two-step verification, as a signed-in programme admin has before seeing people."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-
-
-def measure(client: Client, url: str) -> tuple[float, float, int]:
-    client.get(url)  # warm up
-    queries: list[str] = []
-    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    timings = []
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], len(queries)
-
-
 def main() -> None:
     setup_test_environment()
     from django.conf import settings
@@ -132,7 +105,7 @@ def main() -> None:
             ("people", f"/hubs/{hub.pk}/people/"),
             ("follow-up", f"/hubs/{hub.pk}/people/?follow_up=on&q=person"),
         ):
-            p50, p95, queries = measure(client, url)
+            p50, p95, queries = measure(client, url, ROUNDS)
             rows.append((page, label, p50, p95, queries))
     print(f"{'page':<10} {'size':<6} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     for page, label, p50, p95, queries in rows:

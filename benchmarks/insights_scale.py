@@ -18,11 +18,10 @@ from __future__ import annotations
 import datetime
 import os
 import random
-import statistics
 import time
 
 # common sets up Django: it must come (and sorts) before the django imports.
-from common import ROOT, fresh_database
+from common import ROOT, fresh_database, measure, verify
 from django.db import connection
 from django.test import Client
 from django.test.utils import setup_test_environment
@@ -79,30 +78,6 @@ def build(name: str, size: int) -> tuple[Programme, Theme, User]:
     return programme, by_name["housing"], admin
 
 
-def verify(client: Client, user: User) -> None:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-
-
-def measure(client: Client, url: str) -> tuple[float, float, int]:
-    client.get(url)  # warm up
-    queries: list[str] = []
-    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    timings = []
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], len(queries)
-
-
 def main() -> None:
     setup_test_environment()
     from django.conf import settings
@@ -134,7 +109,7 @@ def main() -> None:
             ),
             strict=True,
         ):
-            p50, p95, queries = measure(client, url)
+            p50, p95, queries = measure(client, url, ROUNDS)
             rows.append((page, label, p50, p95, queries))
             print(f"{page} ({label}): p50 {p50:.1f} ms, p95 {p95:.1f} ms, {queries} queries", flush=True)
     print(f"| page | p95 at {SMALL:,} | p95 at {LARGE:,} | large / small | queries |")

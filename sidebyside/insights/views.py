@@ -642,6 +642,18 @@ class PicturesForm(GovukForm):
             choices = choices.filter(pk__in=hubs)
         forms_field(self, "hub").queryset = choices
 
+    def scope(self, programme: Programme, hubs: set[int] | None) -> reports.Scope:
+        """What was chosen (nothing yet: everything the person may read)."""
+        data = self.cleaned_data if self.is_bound else {}
+        return reports.Scope(
+            programme_id=programme.pk,
+            hubs=hubs,
+            hub=data.get("hub"),
+            theme=data.get("theme"),
+            said_from=data.get("said_from"),
+            said_to=data.get("said_to"),
+        )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("said_from"), data.get("said_to")
@@ -655,16 +667,7 @@ def _pictures_scope(request: HttpRequest, programme: Programme) -> tuple[Picture
     form = PicturesForm(request.GET or None, programme=programme, hubs=hubs)
     if request.GET and not form.is_valid():
         return form, None
-    data = form.cleaned_data if request.GET else {}
-    scope = reports.Scope(
-        programme_id=programme.pk,
-        hubs=hubs,
-        hub=data.get("hub"),
-        theme=data.get("theme"),
-        said_from=data.get("said_from"),
-        said_to=data.get("said_to"),
-    )
-    return form, scope
+    return form, form.scope(programme, hubs)
 
 
 def _titles(scope: reports.Scope) -> str:
@@ -785,15 +788,7 @@ def search_page(request: HttpRequest, programme_id: int) -> HttpResponse:
     if request.GET and form.is_valid():
         data = form.cleaned_data
         query = data["q"].strip()
-        scope = reports.Scope(
-            programme_id=programme.pk,
-            hubs=hubs,
-            hub=data.get("hub"),
-            theme=data.get("theme"),
-            said_from=data.get("said_from"),
-            said_to=data.get("said_to"),
-        )
-        rows = reports.contributions(scope)
+        rows = reports.contributions(form.scope(programme, hubs))
         matching = search(rows, query, rank=False) if query else rows
         # Counting a million matches would take longer than finding fifty: count up to a cap.
         total = matching.order_by().values("pk")[: SEARCH_CAP + 1].count()
