@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sidebyside.gatherings",
     "sidebyside.voices",
     "sidebyside.insights",
+    "sidebyside.enquiries",
     "sidebyside.dashboards",
     "sidebyside.demo",
 ]
@@ -203,7 +204,15 @@ NOTIFY_TEMPLATES = {
     if key.startswith("NOTIFY_TEMPLATE_") and value
 }
 # The messages the service sends: each needs a template in Notify when sending through it.
-NOTIFY_TEMPLATE_KEYS = ("invitation", "reminder", "thank_you", "safeguarding")
+NOTIFY_TEMPLATE_KEYS = (
+    "invitation",
+    "reminder",
+    "thank_you",
+    "safeguarding",
+    "digest",
+    "action_reminder",
+    "leader_message",
+)
 if NOTIFY_SENDER == "notify" and PRODUCTION:
     _missing = [
         f"NOTIFY_TEMPLATE_{key.upper()}" for key in NOTIFY_TEMPLATE_KEYS if key not in NOTIFY_TEMPLATES

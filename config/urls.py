@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("sidebyside.people.urls")),
     path("", include("sidebyside.gatherings.urls")),
     path("", include("sidebyside.insights.urls")),
+    path("", include("sidebyside.enquiries.urls")),
     path("", include("sidebyside.notify.urls")),
     path("", include("sidebyside.dashboards.urls")),
 ]

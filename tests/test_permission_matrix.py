@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from conftest import PERSONAS
 from sidebyside.core.models import WorkerHeartbeat
+from sidebyside.enquiries.models import Action, Enquiry, Evidence, LeaderMessage, Update
 from sidebyside.gatherings.models import Gathering, Photo, Registration, Reminder
 from sidebyside.insights.models import Tag, Theme, ThemingRun
 from sidebyside.notify.models import OutboxMessage
@@ -555,6 +556,10 @@ MATRIX: dict[str, Entry] = {
         )
         for name in ("insights:tag_move", "insights:tag_remove", "insights:tag_confirm")
     },
+    # Enquiries: the board and each enquiry (see docs/roles-and-permissions.md).
+    # Enquiries: "you said, we did".
+    # Enquiries: my impact and each contribution's journey.
+    # Enquiries: messages to senior leaders.
     # People: the staff pages.
     "people:programme_people": Entry(
         roles(
@@ -694,7 +699,22 @@ def ctx(programme: Any, hub: Any, other_hub: Any, organisation: Any, personas: A
     run = ThemingRun.objects.create(programme=programme, kind="suggest", state="done", total=1, done=1)
     theme = Theme.objects.create(programme=programme, name="Evenings", status="suggested", run=run)
     tag = Tag.objects.create(contribution=contribution, theme=theme, source="machine", confirmed=False)
+    enquiry = Enquiry.objects.create(programme=programme, title="Evening sessions", framing="Too few")
+    enquiry.hubs.add(hub)
+    evidence = Evidence.objects.create(enquiry=enquiry, theme=theme)
+    action = Action.objects.create(
+        programme=programme, enquiry=enquiry, what="Open on Thursdays", organisation=organisation
+    )
+    update = Update.objects.create(enquiry=enquiry, action=action, text="We opened on Thursdays")
+    leader_message = LeaderMessage.objects.create(
+        programme=programme, hub=hub, text="Please come to a session", leader=personas["leader"]
+    )
     return {
+        "enquiry": enquiry,
+        "evidence": evidence,
+        "action": action,
+        "update": update,
+        "leader_message": leader_message,
         "run": run,
         "theme": theme,
         "tag": tag,

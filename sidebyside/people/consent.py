@@ -128,3 +128,17 @@ def expiring(within_days: int = 30) -> QuerySet[Consent]:
     return Consent.objects.filter(
         in_force(today), expires_on__lte=today + datetime.timedelta(days=within_days)
     )
+
+
+def quote_levels(person_ids: Iterable[int]) -> dict[int, str]:
+    """Of these people, the most identifying way each may be quoted today; those who may not be
+    quoted are left out. One query for any number."""
+    rows = Consent.objects.filter(
+        in_force(), person_id__in=list(person_ids), purpose=Purpose.QUOTE, person__erased_at__isnull=True
+    ).values_list("person_id", "level")
+    return dict(rows)
+
+
+def least_identifying(*levels: str) -> str:
+    """Of several levels (each a ``Consent.Level``), the one that says least about who."""
+    return max(levels, key=lambda level: _LEVEL_ORDER.index(Level(level)))

@@ -32,6 +32,7 @@ from sidebyside.accounts.models import User
 from sidebyside.accounts.services import totp_device_start
 from sidebyside.core.crypto import encrypted_fields
 from sidebyside.core.models import AuditEvent
+from sidebyside.enquiries.models import Action, Digest, Enquiry, LeaderMessage, Notice, Update
 from sidebyside.gatherings.models import CalendarFeed, Gathering, Photo, Registration, Reminder, Series
 from sidebyside.hubs.models import Hub, Membership
 from sidebyside.insights.models import Tag, Theme, ThemingRun
@@ -189,6 +190,15 @@ def _gathering_rows(person: Person, hub: Hub) -> None:
         programme=hub.programme, name="Buses", run=run, created_by=user, confirmed_by=user
     )
     Tag.objects.create(contribution=Contribution.objects.filter(hub=hub).first(), theme=theme, tagged_by=user)
+    # An enquiry they co-lead, an action they own, a message to them (as a leader), an update they
+    # are owed and the digest that told them.
+    enquiry = Enquiry.objects.create(programme=hub.programme, title="Bus fares", framing="Too dear")
+    enquiry.co_leads.add(user)
+    Action.objects.create(programme=hub.programme, enquiry=enquiry, what="Ask for passes", owner=user)
+    LeaderMessage.objects.create(programme=hub.programme, hub=hub, text="Come and listen", leader=user)
+    update = Update.objects.create(enquiry=enquiry, text="Passes agreed")
+    digest = Digest.objects.create(person=person, created_at=start, outcome="queued", count=1)
+    Notice.objects.create(person=person, update=update, created_at=start, digest=digest)
 
 
 @pytest.fixture
@@ -241,6 +251,8 @@ def test_export_holds_every_row_linked_to_the_person(built: Built) -> None:
         "insights.theme.created_by": 1,
         "insights.theme.confirmed_by": 1,
         "insights.tag.tagged_by": 1,
+        "enquiries.action.owner": 1,
+        "enquiries.leadermessage.leader": 1,
     }
     assert set(data) == {"generated_at", "person", "related", "left_out"}
 

@@ -1,0 +1,5 @@
+"""Enquiries: urls_messages pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
