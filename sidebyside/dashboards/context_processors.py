@@ -39,6 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 entries.append(("Questions", reverse("voices:prompt_list", args=[programme.pk])))
             if user.has_perm("insights.view_themes", programme):
                 entries.append(("Themes", reverse("insights:themes", args=[programme.pk])))
+            entries.append(("Enquiries", reverse("enquiries:board", args=[programme.pk])))
             staff_roles = {"programme_admin"} & roles.programme_roles.get(programme.pk, frozenset())
             if staff_roles or any({"coordinator", "facilitator"} & r for r in roles.hub_roles.values()):
                 entries.append(("People", reverse("people:programme_people", args=[programme.pk])))

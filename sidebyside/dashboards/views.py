@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from sidebyside.core.exceptions import VerificationRequired
 from sidebyside.dashboards import selectors
+from sidebyside.enquiries.measures import loop_closure
 from sidebyside.gatherings.selectors import recent_for_hub, upcoming_for_hub
 from sidebyside.hubs.access import get_hub_for, get_programme_for
 from sidebyside.hubs.models import Hub, Membership, Programme
@@ -39,6 +40,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def programme(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = get_programme_for(request.user, programme_id)
     context = selectors.programme_overview(programme)
+    loop, loop_total = loop_closure(programme.pk, [f.hub.pk for f in context["figures"]])  # type: ignore[attr-defined]
+    context.update(
+        loop=[(f.hub, loop[f.hub.pk]) for f in context["figures"]],  # type: ignore[attr-defined]
+        loop_total=loop_total,
+        can_see_enquiries=request.user.has_perm("enquiries.view_enquiries", programme),
+    )
     context.update(
         programme=programme,
         can_change=request.user.has_perm("hubs.change_programme", programme),

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_user
+from sidebyside.enquiries.models import Action, Enquiry, Evidence, Update
 from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Hub, Membership, Organisation
+from sidebyside.voices.models import Contribution
 
 
 def _grow(programme: Any, n: int) -> None:
@@ -26,12 +28,21 @@ def _grow(programme: Any, n: int) -> None:
             hub=hub, kind="meeting", title="m", starts_at=start, ends_at=start + datetime.timedelta(hours=1)
         )
         Organisation.objects.create(programme=programme, name=f"Org {i}", kind="charity")
+        # Enquiries with evidence, actions (some overdue) and updates: the loop figures must not grow.
+        said = Contribution.objects.create(hub=hub, text=f"Said {i}", said_at=start, channel="paper", state="shown")
+        enquiry = Enquiry.objects.create(programme=programme, title=f"Enquiry {i}", framing="x")
+        enquiry.hubs.add(hub)
+        Evidence.objects.create(enquiry=enquiry, contribution=said)
+        Action.objects.create(
+            programme=programme, enquiry=enquiry, what="x", due_on=start.date(), organisation=None
+        )
+        Update.objects.create(enquiry=enquiry, text="We did it")
 
 
 @pytest.mark.parametrize(
     ("name", "persona", "kwargs", "budget"),
     [
-        ("dashboards:programme", "programme_admin", "programme", 12),
+        ("dashboards:programme", "programme_admin", "programme", 19),
         ("dashboards:hub", "coordinator", "hub", 14),
         ("people:hub_people", "coordinator", "hub", 12),
         ("hubs:organisation_list", "coordinator", "programme", 12),

@@ -1,0 +1,252 @@
+"""The enquiry board and each enquiry: stages, evidence, actions, updates, and the loop figures."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from sidebyside.enquiries import services
+from sidebyside.enquiries.measures import loop_closure
+from sidebyside.enquiries.models import Action, Enquiry, Evidence, Notice, StageMove
+from sidebyside.insights.models import Tag, Theme
+from sidebyside.people.services import person_create
+from sidebyside.voices.models import Contribution
+
+pytestmark = pytest.mark.django_db
+
+
+def _said(hub: Any, text: str, author: Any = None, days_ago: int = 10) -> Contribution:
+    return Contribution.objects.create(
+        hub=hub,
+        text=text,
+        said_at=timezone.now() - datetime.timedelta(days=days_ago),
+        channel="paper",
+        state="shown",
+        author=author,
+    )
+
+
+@pytest.fixture
+def enquiry(programme: Any, hub: Any, personas: dict[str, Any]) -> Enquiry:
+    return services.enquiry_create(
+        actor=personas["coordinator"],
+        programme=programme,
+        title="GP without an address",
+        framing="People are turned away",
+        hubs=[hub],
+        co_leads=[personas["member"]],
+    )
+
+
+def test_start_an_enquiry_from_a_theme_links_it(
+    client_for: Any, programme: Any, hub: Any, personas: Any
+) -> None:
+    theme = Theme.objects.create(programme=programme, name="Housing")
+    response = client_for("coordinator").post(
+        reverse("enquiries:enquiry_add", args=[programme.pk]) + f"?theme={theme.pk}",
+        {
+            "title": "Housing first",
+            "framing": "Nowhere to go",
+            "hubs": [hub.pk],
+            "co_leads": [personas["member"].pk],
+        },
+    )
+    enquiry = Enquiry.objects.get()
+    assert response.status_code == 302
+    assert Evidence.objects.filter(enquiry=enquiry, theme=theme).exists()
+    assert StageMove.objects.filter(enquiry=enquiry, to_stage="frame").count() == 1
+    page = client_for("coordinator").get(reverse("enquiries:enquiry", args=[enquiry.pk])).content.decode()
+    assert "No expert by profession is a co-lead yet" in page
+
+
+def test_empty_enquiry_form_says_what_is_missing_and_keeps_what_was_typed(
+    client_for: Any, programme: Any
+) -> None:
+    response = client_for("coordinator").post(
+        reverse("enquiries:enquiry_add", args=[programme.pk]), {"title": "Kept title", "framing": "  "}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Say what the issue is, as the group put it" in page
+    assert "Kept title" in page
+    assert not Enquiry.objects.exists()
+
+
+def test_moving_back_needs_a_reason(enquiry: Enquiry, personas: Any, client_for: Any) -> None:
+    services.enquiry_move(actor=personas["coordinator"], enquiry=enquiry, to_stage="explore")
+    services.enquiry_move(actor=personas["coordinator"], enquiry=enquiry, to_stage="act")
+    url = reverse("enquiries:enquiry_move", args=[enquiry.pk])
+    response = client_for("coordinator").post(url, {"stage": "explore", "reason": ""})
+    assert "Say why the enquiry is going back a stage" in response.content.decode()
+    enquiry.refresh_from_db()
+    assert enquiry.stage == "act"
+    response = client_for("coordinator").post(
+        url, {"stage": "explore", "reason": "Partners want more evidence"}
+    )
+    assert response.status_code == 302
+    enquiry.refresh_from_db()
+    assert enquiry.stage == "explore"
+    move = enquiry.moves.last()
+    assert move is not None and move.backwards and move.reason == "Partners want more evidence"
+    with pytest.raises(ValidationError):
+        services.enquiry_move(actor=personas["coordinator"], enquiry=enquiry, to_stage="explore")
+
+
+def test_linking_the_same_evidence_twice_adds_nothing(
+    enquiry: Enquiry, hub: Any, personas: Any, client_for: Any
+) -> None:
+    said = _said(hub, "The GP asked for a letter")
+    url = reverse("enquiries:evidence", args=[enquiry.pk])
+    client = client_for("coordinator")
+    client.post(url, {"contribution": said.pk})
+    response = client.post(url, {"contribution": said.pk}, follow=True)
+    assert Evidence.objects.filter(enquiry=enquiry).count() == 1
+    assert "already linked: nothing changed" in response.content.decode()
+
+
+def test_an_action_with_a_past_date_warns_until_confirmed(
+    enquiry: Enquiry, organisation: Any, client_for: Any
+) -> None:
+    url = reverse("enquiries:action_add", args=[enquiry.pk])
+    past = timezone.localdate() - datetime.timedelta(days=3)
+    data = {
+        "what": "Write to the practice",
+        "organisation": organisation.pk,
+        "due_on_day": past.day,
+        "due_on_month": past.month,
+        "due_on_year": past.year,
+    }
+    response = client_for("coordinator").post(url, data)
+    assert "The due date has already passed" in response.content.decode()
+    assert not Action.objects.exists()
+    response = client_for("coordinator").post(url, {**data, "past_ok": "on"})
+    assert response.status_code == 302
+    action = Action.objects.get()
+    assert action.rag() == "red" and action.is_overdue()
+
+
+def test_an_action_needs_an_owner(enquiry: Enquiry, client_for: Any) -> None:
+    response = client_for("coordinator").post(
+        reverse("enquiries:action_add", args=[enquiry.pk]), {"what": "Ask"}
+    )
+    assert "Choose who owns this" in response.content.decode()
+
+
+def test_the_owning_organisations_leader_marks_done_and_contributors_are_told(
+    enquiry: Enquiry, hub: Any, organisation: Any, personas: Any, client_for: Any
+) -> None:
+    person = person_create(actor=personas["coordinator"], hub=hub, full_name="Dee Ray", phone="07700900111")
+    theme = Theme.objects.create(programme=enquiry.programme, name="GPs")
+    said = _said(hub, "Turned away at reception", author=person)
+    Tag.objects.create(contribution=said, theme=theme, confirmed=True)
+    unsure = _said(hub, "Not checked", author=None)
+    Tag.objects.create(contribution=unsure, theme=theme, confirmed=False, source="machine")
+    services.evidence_link(actor=personas["coordinator"], enquiry=enquiry, theme=theme)
+    action = services.action_create(
+        actor=personas["coordinator"], enquiry=enquiry, what="Change the policy", organisation=organisation
+    )
+    url = reverse("enquiries:action_status", args=[action.pk])
+    response = client_for("leader").post(url, {"status": "wont_do", "reason": ""})
+    assert "Say why it will not be done" in response.content.decode()
+    response = client_for("leader").post(
+        url, {"status": "done", "update_text": "Reception now accepts a care-of address", "lock_version": 0}
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == "done" and action.rag() == ""
+    notice = Notice.objects.get()
+    assert notice.person == person and notice.update.kind == "we_did"
+    assert client_for("other_member").post(url, {"status": "stuck", "reason": "x"}).status_code == 404
+
+
+def test_an_update_needs_words(enquiry: Enquiry, client_for: Any) -> None:
+    response = client_for("coordinator").post(
+        reverse("enquiries:update_add", args=[enquiry.pk]), {"kind": "we_did", "text": "   "}
+    )
+    assert "Write the update" in response.content.decode()
+
+
+def test_members_see_their_hubs_enquiries_only(
+    enquiry: Enquiry, programme: Any, other_hub: Any, personas: Any, client_for: Any
+) -> None:
+    services.enquiry_create(
+        actor=personas["programme_admin"],
+        programme=programme,
+        title="Elsewhere only",
+        framing="x",
+        hubs=[other_hub],
+    )
+    page = client_for("member").get(reverse("enquiries:board", args=[programme.pk])).content.decode()
+    assert "GP without an address" in page and "Elsewhere only" not in page
+    page = client_for("coordinator").get(reverse("enquiries:board", args=[programme.pk])).content.decode()
+    assert "Elsewhere only" in page
+
+
+def test_leaders_see_no_names_of_co_leads(enquiry: Enquiry, personas: Any, client_for: Any) -> None:
+    page = client_for("leader").get(reverse("enquiries:enquiry", args=[enquiry.pk])).content.decode()
+    assert personas["member"].display_name not in page
+    page = client_for("coordinator").get(reverse("enquiries:enquiry", args=[enquiry.pk])).content.decode()
+    assert personas["member"].display_name in page
+
+
+@pytest.mark.parametrize("name", ["enquiries:board", "enquiries:enquiry"])
+def test_query_counts_do_not_grow(
+    name: str,
+    enquiry: Enquiry,
+    programme: Any,
+    hub: Any,
+    organisation: Any,
+    personas: Any,
+    client_for: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("coordinator")
+    url = reverse(name, args=[programme.pk if name == "enquiries:board" else enquiry.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for i in range(8):
+        other = services.enquiry_create(
+            actor=None, programme=programme, title=f"E{i}", framing="x", hubs=[hub]
+        )
+        services.action_create(actor=None, enquiry=enquiry, what=f"A{i}", organisation=organisation)
+        services.action_create(actor=None, enquiry=other, what=f"B{i}", organisation=organisation)
+        services.evidence_link(actor=None, enquiry=enquiry, contribution=_said(hub, f"said {i}"))
+        services.update_post(actor=None, enquiry=enquiry, text=f"Update {i}")
+    with django_assert_max_num_queries(len(small)), CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small)
+
+
+def test_loop_closure_figures(programme: Any, hub: Any, other_hub: Any, personas: Any) -> None:
+    actor = personas["coordinator"]
+    enquiry = services.enquiry_create(actor=actor, programme=programme, title="T", framing="x", hubs=[hub])
+    theme = Theme.objects.create(programme=programme, name="Buses")
+    direct = _said(hub, "one", days_ago=10)
+    themed = _said(hub, "two", days_ago=4)
+    _said(hub, "three, not linked")
+    _said(other_hub, "four, elsewhere")
+    Tag.objects.create(contribution=themed, theme=theme, confirmed=True)
+    services.evidence_link(actor=actor, enquiry=enquiry, contribution=direct)
+    services.evidence_link(actor=actor, enquiry=enquiry, theme=theme)
+    services.update_post(actor=actor, enquiry=enquiry, text="We did it")
+    Action.objects.create(
+        programme=programme,
+        enquiry=enquiry,
+        what="late",
+        due_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    figures, total = loop_closure(programme.pk, [hub.pk, other_hub.pk])
+    here = figures[hub.pk]
+    assert (here.contributions, here.linked, here.told, here.overdue_actions) == (3, 2, 2, 1)
+    assert here.median_days == pytest.approx(7.0, abs=0.1)  # 10 and 4 days
+    assert figures[other_hub.pk].linked == 0 and figures[other_hub.pk].median_days is None
+    assert (total.contributions, total.linked, total.told, total.linked_percent) == (4, 2, 2, 50)

@@ -1,0 +1,655 @@
+"""The enquiry board and each enquiry: its record, stage, evidence, actions and updates.
+
+Objects come through ``access``; writes go through ``services``. Every page works without
+JavaScript. Quotes are made by ``quotes`` only, as each person allowed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sidebyside.accounts.models import User
+from sidebyside.enquiries import access, services
+from sidebyside.enquiries.forms_board import (
+    ActionForm,
+    EnquiryForm,
+    MoveForm,
+    StatusForm,
+    UpdateForm,
+)
+from sidebyside.enquiries.models import RAG_LABELS, Action, Enquiry, Evidence, Update, overdue
+from sidebyside.enquiries.quotes import quotable, quotes
+from sidebyside.insights.access import get_theme_for, readable_hubs
+from sidebyside.insights.models import Tag, Theme
+from sidebyside.voices.models import Contribution
+from sidebyside.voices.search import search
+
+QUOTES_SHOWN = 4
+FOUND_SHOWN = 20
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems[0])
+    else:
+        form.add_error(None, error.messages[0])
+
+
+def _count(model: Any, *conditions: Q, **filters: Any) -> Subquery:
+    rows = (
+        model.objects.filter(*conditions, **filters)
+        .order_by()
+        .values("enquiry_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+# --- The board --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = access.get_enquiries_programme_for(request.user, programme_id)
+    today = timezone.localdate()
+    enquiries = access.visible_enquiries(request.user, programme)
+    query = (request.GET.get("q") or "").strip()[:200]
+    if query:
+        enquiries = enquiries.filter(Q(title__icontains=query) | Q(framing__icontains=query))
+    hub_id = request.GET.get("hub") or ""
+    if hub_id.isdigit():
+        enquiries = enquiries.filter(hubs=int(hub_id))
+    enquiries = enquiries.annotate(
+        themes_n=_count(Evidence, enquiry=OuterRef("pk"), theme__isnull=False),
+        contributions_n=_count(Evidence, enquiry=OuterRef("pk"), contribution__isnull=False),
+        open_n=_count(Action, Q(enquiry=OuterRef("pk")) & ~Q(status__in=Action.CLOSED)),
+        overdue_n=_count(Action, Q(enquiry=OuterRef("pk")) & overdue(today)),
+        updates_n=_count(Update, enquiry=OuterRef("pk"), tell_contributors=True),
+    ).order_by("-updated_at", "pk")
+    columns: dict[str, list[Enquiry]] = {stage: [] for stage in Enquiry.Stage.values}
+    for enquiry in enquiries[:500]:
+        columns[enquiry.stage].append(enquiry)
+    return render(
+        request,
+        "enquiries/board.html",
+        {
+            "programme": programme,
+            "columns": [(value, label, columns[value]) for value, label in Enquiry.Stage.choices],
+            "query": query,
+            "hub_id": int(hub_id) if hub_id.isdigit() else None,
+            "hubs": programme.hubs.filter(archived_at__isnull=True).order_by("name"),
+            "can_add": request.user.has_perm("enquiries.add_enquiry", programme),
+            "can_see_actions": request.user.has_perm("enquiries.view_actions", programme),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enquiry_add(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = access.get_enquiries_programme_for(request.user, programme_id, "add")
+    theme = None
+    theme_id = request.GET.get("theme") or request.POST.get("theme") or ""
+    if theme_id.isdigit():
+        theme = get_theme_for(request.user, int(theme_id))
+        if theme.programme_id != programme.pk:
+            raise Http404
+    form = EnquiryForm(
+        request.POST or None, programme=programme, initial={"title": theme.name if theme else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enquiry = services.enquiry_create(
+                actor=_actor(request),
+                programme=programme,
+                title=data["title"],
+                framing=data["framing"],
+                hubs=data["hubs"],
+                partners=data["partners"],
+                co_leads=data["co_leads"],
+                questions=data["questions"],
+            )
+            if theme is not None:
+                services.evidence_link(actor=_actor(request), enquiry=enquiry, theme=theme)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Enquiry started: {enquiry.title}")
+            for warning in services.co_lead_warnings(data["co_leads"]):
+                messages.warning(request, warning)
+            return redirect("enquiries:enquiry", enquiry_id=enquiry.pk)
+    return render(
+        request,
+        "enquiries/enquiry_form.html",
+        {"programme": programme, "form": form, "theme": theme, "new": True},
+    )
+
+
+# --- One enquiry -------------------------------------------------------------------------------------
+
+
+def _evidence_quotes(request: HttpRequest, enquiry: Enquiry, theme_ids: list[int]) -> list[Any]:
+    direct = quotable(Contribution.objects.filter(evidence__enquiry=enquiry))
+    tagged = quotable(
+        Contribution.objects.filter(
+            pk__in=Tag.objects.filter(theme_id__in=theme_ids, confirmed=True)
+            .order_by("-pk")
+            .values("contribution_id")[:30]
+        )
+    )
+    candidates = list(direct.select_related("author__user", "hub").order_by("-said_at")[:20]) + list(
+        tagged.select_related("author__user", "hub").order_by("-said_at")
+    )
+    seen: set[int] = set()
+    unique = [c for c in candidates if not (c.pk in seen or seen.add(c.pk))]  # type: ignore[func-returns-value]
+    return quotes(unique, names=access.shows_names(request.user, enquiry.programme_id), limit=QUOTES_SHOWN)
+
+
+@login_required
+@require_GET
+def enquiry_detail(request: HttpRequest, enquiry_id: int) -> HttpResponse:
+    enquiry = access.get_enquiry_for(request.user, enquiry_id)
+    today = timezone.localdate()
+    evidence = list(
+        enquiry.evidence.select_related("theme").filter(theme__isnull=False).order_by("theme__name")
+    )
+    theme_ids = [e.theme_id for e in evidence if e.theme_id]
+    direct_count = enquiry.evidence.filter(contribution__isnull=False).count()
+    tagged_count = sum(e.theme.tag_count for e in evidence if e.theme)
+    actions = list(enquiry.actions.select_related("owner", "organisation").order_by("due_on", "pk"))
+    for action in actions:
+        action.rag_now = action.rag(today)  # type: ignore[attr-defined]
+        action.rag_label = RAG_LABELS[action.rag_now]  # type: ignore[attr-defined]
+    co_leads = list(enquiry.co_leads.order_by("full_name"))
+    can_change = request.user.has_perm("enquiries.change_enquiry", enquiry)
+    return render(
+        request,
+        "enquiries/enquiry.html",
+        {
+            "enquiry": enquiry,
+            "programme": enquiry.programme,
+            "hubs": list(enquiry.hubs.order_by("name")),
+            "partners": list(enquiry.partners.order_by("name")),
+            "co_leads": co_leads,
+            "names": access.shows_names(request.user, enquiry.programme_id),
+            "warnings": services.co_lead_warnings(co_leads),
+            "moves": list(enquiry.moves.select_related("moved_by")),
+            "themes": evidence,
+            "direct_count": direct_count,
+            "tagged_count": tagged_count,
+            "quotes": _evidence_quotes(request, enquiry, theme_ids),
+            "actions": actions,
+            "overdue_count": sum(1 for a in actions if a.is_overdue(today)),
+            "updates": list(enquiry.updates.select_related("action").order_by("-created_at", "-pk")[:50]),
+            "can_change": can_change,
+            "can_link": request.user.has_perm("enquiries.link_evidence", enquiry),
+            "stages": Enquiry.Stage.choices,
+            "stage_index": enquiry.stage_number,
+        },
+    )
+
+
+def _initial(enquiry: Enquiry) -> dict[str, Any]:
+    return {
+        "title": enquiry.title,
+        "framing": enquiry.framing,
+        "questions": enquiry.questions,
+        "findings": enquiry.findings,
+        "decisions": enquiry.decisions,
+        "outcomes": enquiry.outcomes,
+        "learned": enquiry.learned,
+        "hubs": list(enquiry.hubs.values_list("pk", flat=True)),
+        "partners": list(enquiry.partners.values_list("pk", flat=True)),
+        "co_leads": list(enquiry.co_leads.values_list("pk", flat=True)),
+        "lock_version": enquiry.lock_version,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enquiry_edit(request: HttpRequest, enquiry_id: int) -> HttpResponse:
+    enquiry = access.get_enquiry_for(request.user, enquiry_id, "change")
+    form = EnquiryForm(
+        request.POST or None, programme=enquiry.programme, record=True, initial=_initial(enquiry)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.enquiry_update(
+                actor=_actor(request),
+                enquiry=enquiry,
+                lock_version=data.pop("lock_version"),
+                hubs=data.pop("hubs"),
+                partners=data.pop("partners"),
+                co_leads=data.pop("co_leads"),
+                **data,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Enquiry saved")
+            for warning in services.co_lead_warnings(form.cleaned_data["co_leads"]):
+                messages.warning(request, warning)
+            return redirect("enquiries:enquiry", enquiry_id=enquiry.pk)
+    return render(
+        request,
+        "enquiries/enquiry_form.html",
+        {"programme": enquiry.programme, "enquiry": enquiry, "form": form, "new": False},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enquiry_move(request: HttpRequest, enquiry_id: int) -> HttpResponse:
+    enquiry = access.get_enquiry_for(request.user, enquiry_id, "change")
+    form = MoveForm(request.POST or None, enquiry=enquiry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            move = services.enquiry_move(
+                actor=_actor(request),
+                enquiry=enquiry,
+                to_stage=form.cleaned_data["stage"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Moved to “{Enquiry.Stage(move.to_stage).label}”")
+            return redirect("enquiries:enquiry", enquiry_id=enquiry.pk)
+    return render(
+        request,
+        "enquiries/enquiry_move.html",
+        {"programme": enquiry.programme, "enquiry": enquiry, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enquiry_delete(request: HttpRequest, enquiry_id: int) -> HttpResponse:
+    enquiry = access.get_enquiry_for(request.user, enquiry_id, "change")
+    if request.method == "POST":
+        programme_id = enquiry.programme_id
+        services.enquiry_delete(actor=_actor(request), enquiry=enquiry)
+        messages.success(request, f"Enquiry deleted: {enquiry.title}")
+        return redirect("enquiries:board", programme_id=programme_id)
+    return render(
+        request, "enquiries/enquiry_delete.html", {"programme": enquiry.programme, "enquiry": enquiry}
+    )
+
+
+# --- Evidence ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence(request: HttpRequest, enquiry_id: int) -> HttpResponse:
+    """Find themes and contributions, and link them to the enquiry."""
+    enquiry = access.get_enquiry_for(request.user, enquiry_id, "evidence")
+    actor = _actor(request)
+    if request.method == "POST":
+        theme_id, contribution_id = request.POST.get("theme", ""), request.POST.get("contribution", "")
+        try:
+            if theme_id.isdigit():
+                theme = get_theme_for(request.user, int(theme_id))
+                _, created = services.evidence_link(actor=actor, enquiry=enquiry, theme=theme)
+                what = f"theme “{theme.name}”"
+            elif contribution_id.isdigit():
+                hubs = readable_hubs(request.user, enquiry.programme_id)
+                found = Contribution.objects.filter(
+                    pk=int(contribution_id), hub__programme=enquiry.programme_id
+                )
+                if hubs is not None:
+                    found = found.filter(hub_id__in=hubs)
+                contribution = found.select_related("hub").first()
+                if contribution is None:
+                    raise Http404
+                _, created = services.evidence_link(actor=actor, enquiry=enquiry, contribution=contribution)
+                what = "contribution"
+            else:
+                messages.error(request, "Choose a theme or a contribution to link")
+                return redirect("enquiries:evidence", enquiry_id=enquiry.pk)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            if created:
+                messages.success(request, f"Linked the {what}")
+            else:
+                messages.info(request, f"The {what} was already linked: nothing changed")
+        back = request.POST.get("q", "")
+        url = f"?q={back}" if back else ""
+        return redirect(f"{request.path}{url}")
+    query = (request.GET.get("q") or "").strip()[:200]
+    linked = list(
+        enquiry.evidence.select_related("theme", "contribution__hub").order_by("theme__name", "-created_at")
+    )
+    linked_themes = {e.theme_id for e in linked if e.theme_id}
+    linked_contributions = {e.contribution_id for e in linked if e.contribution_id}
+    themes = Theme.objects.filter(programme=enquiry.programme_id, status=Theme.Status.CONFIRMED)
+    found: list[Contribution] = []
+    if query:
+        themes = themes.filter(Q(name__icontains=query) | Q(description__icontains=query))
+        hubs = readable_hubs(request.user, enquiry.programme_id)
+        scope = Contribution.objects.filter(hub__programme=enquiry.programme_id)
+        if hubs is not None:
+            scope = scope.filter(hub_id__in=hubs)
+        found = list(
+            search(scope, query, rank=False).select_related("hub").order_by("-said_at")[:FOUND_SHOWN]
+        )
+    return render(
+        request,
+        "enquiries/evidence.html",
+        {
+            "programme": enquiry.programme,
+            "enquiry": enquiry,
+            "query": query,
+            "linked": linked,
+            "themes": list(themes.order_by("name")[:50]),
+            "linked_themes": linked_themes,
+            "found": found,
+            "linked_contributions": linked_contributions,
+        },
+    )
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    item = Evidence.objects.filter(pk=evidence_id).select_related("enquiry").first()
+    if item is None:
+        raise Http404
+    enquiry = access.get_enquiry_for(request.user, item.enquiry_id, "evidence")
+    services.evidence_unlink(actor=_actor(request), evidence=item)
+    messages.success(request, "Taken out of the evidence")
+    return redirect("enquiries:evidence", enquiry_id=enquiry.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_link(request: HttpRequest, theme_id: int) -> HttpResponse:
+    """From a theme: link it to one of the programme's enquiries, or start one from it."""
+    theme = get_theme_for(request.user, theme_id)
+    programme = theme.programme
+    enquiries = access.visible_enquiries(request.user, programme).exclude(stage=Enquiry.Stage.CLOSED)
+    error = ""
+    if request.method == "POST":
+        chosen = request.POST.get("enquiry", "")
+        enquiry = enquiries.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        if enquiry is None:
+            error = "Choose an enquiry"
+        else:
+            enquiry = access.get_enquiry_for(request.user, enquiry.pk, "evidence")
+            _, created = services.evidence_link(actor=_actor(request), enquiry=enquiry, theme=theme)
+            messages.success(
+                request, "Linked the theme" if created else "The theme was already linked: nothing changed"
+            )
+            return redirect("enquiries:enquiry", enquiry_id=enquiry.pk)
+    return render(
+        request,
+        "enquiries/theme_link.html",
+        {
+            "programme": programme,
+            "theme": theme,
+            "enquiries": list(enquiries.order_by("title")[:200]),
+            "error": error,
+            "can_add": request.user.has_perm("enquiries.add_enquiry", programme),
+        },
+    )
+
+
+# --- Actions -----------------------------------------------------------------------------------------
+
+
+def _action_form_page(request: HttpRequest, form: ActionForm, **context: Any) -> HttpResponse:
+    return render(request, "enquiries/action_form.html", {"form": form, **context})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_add(request: HttpRequest, enquiry_id: int) -> HttpResponse:
+    enquiry = access.get_enquiry_for(request.user, enquiry_id, "change")
+    form = ActionForm(request.POST or None, programme=enquiry.programme)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = services.action_create(
+                actor=_actor(request),
+                enquiry=enquiry,
+                what=data["what"],
+                details=data["details"],
+                owner=data["owner"],
+                organisation=data["organisation"],
+                due_on=data["due_on"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Action added: {action.what}")
+            return redirect("enquiries:enquiry", enquiry_id=enquiry.pk)
+    return _action_form_page(request, form, programme=enquiry.programme, enquiry=enquiry, new=True)
+
+
+def _back(action: Action) -> str:
+    from django.urls import reverse
+
+    if action.enquiry_id:
+        return reverse("enquiries:enquiry", args=[action.enquiry_id])
+    return reverse("enquiries:action", args=[action.pk])
+
+
+@login_required
+@require_GET
+def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = access.get_action_for(request.user, action_id)
+    can_update = request.user.has_perm("enquiries.update_action", action)
+    form = StatusForm(
+        initial={"status": action.status, "reason": action.reason, "lock_version": action.lock_version}
+    )
+    return render(
+        request,
+        "enquiries/action.html",
+        {
+            "programme": action.programme,
+            "action": action,
+            "rag": action.rag(),
+            "rag_label": RAG_LABELS[action.rag()],
+            "updates": list(action.updates.order_by("-created_at")[:20]),
+            "can_update": can_update,
+            "can_change": action.enquiry is not None
+            and request.user.has_perm("enquiries.change_enquiry", action.enquiry),
+            "form": form if can_update else None,
+            "names": access.shows_names(request.user, action.programme_id),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = access.get_action_for(request.user, action_id)
+    if action.enquiry is None or not request.user.has_perm("enquiries.change_enquiry", action.enquiry):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    initial = {
+        "what": action.what,
+        "details": action.details,
+        "owner": action.owner_id,
+        "organisation": action.organisation_id,
+        "due_on": action.due_on,
+        "lock_version": action.lock_version,
+    }
+    form = ActionForm(request.POST or None, programme=action.programme, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("past_ok", None)
+        try:
+            services.action_update(
+                actor=_actor(request), action=action, lock_version=data.pop("lock_version"), **data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Action saved")
+            return redirect("enquiries:action", action_id=action.pk)
+    return _action_form_page(
+        request, form, programme=action.programme, enquiry=action.enquiry, action=action, new=False
+    )
+
+
+@login_required
+@require_POST
+def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = access.get_action_for(request.user, action_id, "update")
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_set_status(
+                actor=_actor(request),
+                action=action,
+                status=data["status"],
+                reason=data["reason"],
+                update_text=data["update_text"],
+                lock_version=data["lock_version"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            done = (
+                "Saved. The update will reach the people whose words led here"
+                if data["update_text"]
+                else "Saved"
+            )
+            messages.success(request, done)
+            return redirect("enquiries:action", action_id=action.pk)
+    return render(
+        request,
+        "enquiries/action.html",
+        {
+            "programme": action.programme,
+            "action": action,
+            "rag": action.rag(),
+            "rag_label": RAG_LABELS[action.rag()],
+            "updates": list(action.updates.order_by("-created_at")[:20]),
+            "can_update": True,
+            "form": form,
+            "names": access.shows_names(request.user, action.programme_id),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_delete(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = access.get_action_for(request.user, action_id)
+    if action.enquiry is None or not request.user.has_perm("enquiries.change_enquiry", action.enquiry):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    if request.method == "POST":
+        services.action_delete(actor=_actor(request), action=action)
+        messages.success(request, f"Action deleted: {action.what}")
+        return redirect("enquiries:enquiry", enquiry_id=action.enquiry_id)
+    return render(request, "enquiries/action_delete.html", {"programme": action.programme, "action": action})
+
+
+@login_required
+@require_GET
+def actions_list(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """The programme's open actions, overdue first; ?show=overdue for those only."""
+    programme = access.get_enquiries_programme_for(request.user, programme_id, "actions")
+    today = timezone.localdate()
+    rows = (
+        Action.objects.filter(programme=programme)
+        .exclude(status__in=Action.CLOSED)
+        .select_related("enquiry", "message__hub", "owner", "organisation")
+    )
+    show = request.GET.get("show", "")
+    if show == "overdue":
+        rows = rows.filter(overdue(today))
+    rows = rows.order_by(Coalesce("due_on", Value("9999-12-31")).asc(), "pk")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for action in page:
+        action.rag_now = action.rag(today)  # type: ignore[attr-defined]
+        action.rag_label = RAG_LABELS[action.rag_now]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "enquiries/actions.html",
+        {
+            "programme": programme,
+            "page": page,
+            "show": show,
+            "query_string": "show=overdue" if show == "overdue" else "",
+            "overdue_count": Action.objects.filter(Q(programme=programme) & overdue(today)).count(),
+            "names": access.shows_names(request.user, programme.pk),
+        },
+    )
+
+
+# --- Updates -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_add(request: HttpRequest, enquiry_id: int) -> HttpResponse:
+    enquiry = access.get_enquiry_for(request.user, enquiry_id, "change")
+    form = UpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            update = services.update_post(
+                actor=_actor(request),
+                enquiry=enquiry,
+                kind=data["kind"],
+                text=data["text"],
+                tell_contributors=data["tell_contributors"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            told = (
+                f": it will reach {update.told} people whose words led here"
+                if update.tell_contributors
+                else ""
+            )
+            messages.success(request, f"Update posted{told}")
+            return redirect("enquiries:enquiry", enquiry_id=enquiry.pk)
+    return render(
+        request,
+        "enquiries/update_form.html",
+        {"programme": enquiry.programme, "enquiry": enquiry, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def update_delete(request: HttpRequest, update_id: int) -> HttpResponse:
+    update = Update.objects.filter(pk=update_id, enquiry__isnull=False).first()
+    if update is None:
+        raise Http404
+    enquiry = access.get_enquiry_for(request.user, update.enquiry_id, "change")  # type: ignore[arg-type]
+    services.update_delete(actor=_actor(request), update=update)
+    messages.success(request, "Update taken back")
+    return redirect("enquiries:enquiry", enquiry_id=enquiry.pk)
