@@ -172,6 +172,7 @@ TASKS = {
 # Loops the worker runs beside its tasks (see core/management/commands/worker.py).
 WORKER_LOOPS = [
     "sidebyside.gatherings.reminders.plan_due",  # decides invitations and reminders, into the outbox
+    "sidebyside.enquiries.digests.send_due",  # the weekly digest of updates, into the outbox
     "sidebyside.notify.delivery.deliver_due",  # sends the outbox
 ]
 # How often a worker looks for invitations and reminders that are due.
@@ -210,7 +211,6 @@ NOTIFY_TEMPLATE_KEYS = (
     "thank_you",
     "safeguarding",
     "digest",
-    "action_reminder",
     "leader_message",
 )
 if NOTIFY_SENDER == "notify" and PRODUCTION:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from sidebyside.accounts.models import User
 from sidebyside.core.forms import GovukDateField, GovukForm
 from sidebyside.enquiries.models import STAGES, Action, Enquiry, Update
-from sidebyside.hubs.models import Hub, Membership, Organisation, Programme
+from sidebyside.hubs.models import Hub, Organisation, Programme
 
 
 class PersonChoice(forms.ModelMultipleChoiceField):

@@ -84,7 +84,7 @@ def owns_action(user: Any, obj: Any) -> bool:
         return False
     if obj.owner_id == user.pk:
         return True
-    if obj.message_id is not None and obj.message.leader_id == user.pk:
+    if obj.message is not None and obj.message.leader_id == user.pk:
         return True
     if obj.organisation_id is None:
         return False

@@ -54,7 +54,7 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages[0])
 
 
-def _count(model: Any, *conditions: Q, **filters: Any) -> Subquery:
+def _count(model: Any, *conditions: Q, **filters: Any) -> Coalesce:
     rows = (
         model.objects.filter(*conditions, **filters)
         .order_by()
@@ -317,12 +317,12 @@ def evidence(request: HttpRequest, enquiry_id: int) -> HttpResponse:
                 what = f"theme “{theme.name}”"
             elif contribution_id.isdigit():
                 hubs = readable_hubs(request.user, enquiry.programme_id)
-                found = Contribution.objects.filter(
+                candidates = Contribution.objects.filter(
                     pk=int(contribution_id), hub__programme=enquiry.programme_id
                 )
                 if hubs is not None:
-                    found = found.filter(hub_id__in=hubs)
-                contribution = found.select_related("hub").first()
+                    candidates = candidates.filter(hub_id__in=hubs)
+                contribution = candidates.select_related("hub").first()
                 if contribution is None:
                     raise Http404
                 _, created = services.evidence_link(actor=actor, enquiry=enquiry, contribution=contribution)

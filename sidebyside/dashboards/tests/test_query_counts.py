@@ -29,7 +29,9 @@ def _grow(programme: Any, n: int) -> None:
         )
         Organisation.objects.create(programme=programme, name=f"Org {i}", kind="charity")
         # Enquiries with evidence, actions (some overdue) and updates: the loop figures must not grow.
-        said = Contribution.objects.create(hub=hub, text=f"Said {i}", said_at=start, channel="paper", state="shown")
+        said = Contribution.objects.create(
+            hub=hub, text=f"Said {i}", said_at=start, channel="paper", state="shown"
+        )
         enquiry = Enquiry.objects.create(programme=programme, title=f"Enquiry {i}", framing="x")
         enquiry.hubs.add(hub)
         Evidence.objects.create(enquiry=enquiry, contribution=said)

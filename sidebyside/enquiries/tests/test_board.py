@@ -92,7 +92,9 @@ def test_moving_back_needs_a_reason(enquiry: Enquiry, personas: Any, client_for:
     enquiry.refresh_from_db()
     assert enquiry.stage == "explore"
     move = enquiry.moves.last()
-    assert move is not None and move.backwards and move.reason == "Partners want more evidence"
+    assert move is not None
+    assert move.backwards
+    assert move.reason == "Partners want more evidence"
     with pytest.raises(ValidationError):
         services.enquiry_move(actor=personas["coordinator"], enquiry=enquiry, to_stage="explore")
 
@@ -127,7 +129,8 @@ def test_an_action_with_a_past_date_warns_until_confirmed(
     response = client_for("coordinator").post(url, {**data, "past_ok": "on"})
     assert response.status_code == 302
     action = Action.objects.get()
-    assert action.rag() == "red" and action.is_overdue()
+    assert action.rag() == "red"
+    assert action.is_overdue()
 
 
 def test_an_action_needs_an_owner(enquiry: Enquiry, client_for: Any) -> None:
@@ -158,9 +161,11 @@ def test_the_owning_organisations_leader_marks_done_and_contributors_are_told(
     )
     assert response.status_code == 302
     action.refresh_from_db()
-    assert action.status == "done" and action.rag() == ""
+    assert action.status == "done"
+    assert action.rag() == ""
     notice = Notice.objects.get()
-    assert notice.person == person and notice.update.kind == "we_did"
+    assert notice.person == person
+    assert notice.update.kind == "we_did"
     assert client_for("other_member").post(url, {"status": "stuck", "reason": "x"}).status_code == 404
 
 
@@ -182,7 +187,8 @@ def test_members_see_their_hubs_enquiries_only(
         hubs=[other_hub],
     )
     page = client_for("member").get(reverse("enquiries:board", args=[programme.pk])).content.decode()
-    assert "GP without an address" in page and "Elsewhere only" not in page
+    assert "GP without an address" in page
+    assert "Elsewhere only" not in page
     page = client_for("coordinator").get(reverse("enquiries:board", args=[programme.pk])).content.decode()
     assert "Elsewhere only" in page
 
@@ -248,5 +254,6 @@ def test_loop_closure_figures(programme: Any, hub: Any, other_hub: Any, personas
     here = figures[hub.pk]
     assert (here.contributions, here.linked, here.told, here.overdue_actions) == (3, 2, 2, 1)
     assert here.median_days == pytest.approx(7.0, abs=0.1)  # 10 and 4 days
-    assert figures[other_hub.pk].linked == 0 and figures[other_hub.pk].median_days is None
+    assert figures[other_hub.pk].linked == 0
+    assert figures[other_hub.pk].median_days is None
     assert (total.contributions, total.linked, total.told, total.linked_percent) == (4, 2, 2, 50)
