@@ -303,7 +303,9 @@ def action_set_status(
 ) -> Action:
     """Say how an action stands. Stuck and won't do need a reason; an update for contributors may
     go with it (done: "we did"; won't do: what could not change, and why)."""
-    current = Action.objects.select_for_update().select_related("enquiry", "message").get(pk=action.pk)
+    current = (
+        Action.objects.select_for_update(of=("self",)).select_related("enquiry", "message").get(pk=action.pk)
+    )
     if lock_version is not None and current.lock_version != lock_version:
         raise ValidationError(STALE)
     if status not in Action.Status.values:
@@ -436,7 +438,11 @@ def message_send(*, actor: Any, message: LeaderMessage) -> LeaderMessage:
 
     from sidebyside.notify.services import message_enqueue
 
-    current = LeaderMessage.objects.select_for_update().select_related("leader", "hub").get(pk=message.pk)
+    current = (
+        LeaderMessage.objects.select_for_update(of=("self",))
+        .select_related("leader", "hub")
+        .get(pk=message.pk)
+    )
     if current.leader is None:
         raise ValidationError({"leader": "Choose the leader to send it to"})
     if current.status != LeaderMessage.Status.DRAFT:

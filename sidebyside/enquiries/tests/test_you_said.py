@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from conftest import FULL_NAMES
 from sidebyside.accounts.models import User
+from sidebyside.core.models import AuditEvent
 from sidebyside.enquiries import services
 from sidebyside.enquiries.models import Update
 from sidebyside.enquiries.selectors_you_said import PAGE_SIZE
@@ -358,7 +359,7 @@ def pdf_html(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return made
 
 
-def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
+def page_sizes(pdf: bytes) -> list[tuple[int, int]]:
     """Each page's size in points, from the MediaBox entries (WeasyPrint compresses them)."""
     found = re.findall(rb"/MediaBox\s*\[([^\]]*)\]", pdf)
     for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
@@ -417,6 +418,9 @@ def test_poster_holds_the_latest(
     assert "We will look at the timetable" in html
     assert "A note for staff only" not in html
     assert "Betatown" not in html
+    event = AuditEvent.objects.get(action="enquiries.you_said_poster")
+    assert event.object_id == str(hub.pk)
+    assert event.detail == {"size": "a4", "quotes": 7}
 
 
 def test_poster_leaves_out_a_quote_after_consent_is_withdrawn(
