@@ -461,3 +461,13 @@ def test_poster_query_count_does_not_grow(hub: Hub, world: Any, client_for: Call
     with CaptureQueriesContext(connection) as many:
         client.get(poster_url(hub))
     assert len(many) == len(few)
+
+
+def test_a_hub_with_nothing_yet(other_hub: Hub, personas: Any, client_for: Callable[..., Client]) -> None:
+    client = client_for("programme_admin")
+    page = client.get(board_url(other_hub)).content.decode()
+    assert "No updates yet" in page
+    assert "No replies from senior leaders yet" in page
+    response = client.get(poster_url(other_hub, "a3"))
+    assert response.status_code == 200
+    assert set(page_sizes(response.content)) == {(842, 1191)}
