@@ -37,6 +37,8 @@ SETTINGS_VARIABLES = (
     "NOTIFY_TEMPLATE_REMINDER",
     "NOTIFY_TEMPLATE_THANK_YOU",
     "NOTIFY_TEMPLATE_SAFEGUARDING",
+    "NOTIFY_TEMPLATE_DIGEST",
+    "NOTIFY_TEMPLATE_LEADER_MESSAGE",
 )
 
 
@@ -128,6 +130,8 @@ def production_env(**overrides: str) -> dict[str, str]:
         NOTIFY_TEMPLATE_REMINDER="8c1f7f9e-2d4a-4a49-9d55-1b1f0c7d2e02",
         NOTIFY_TEMPLATE_THANK_YOU="8c1f7f9e-2d4a-4a49-9d55-1b1f0c7d2e03",
         NOTIFY_TEMPLATE_SAFEGUARDING="8c1f7f9e-2d4a-4a49-9d55-1b1f0c7d2e04",
+        NOTIFY_TEMPLATE_DIGEST="8c1f7f9e-2d4a-4a49-9d55-1b1f0c7d2e05",
+        NOTIFY_TEMPLATE_LEADER_MESSAGE="8c1f7f9e-2d4a-4a49-9d55-1b1f0c7d2e06",
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
