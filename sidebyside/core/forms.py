@@ -157,3 +157,13 @@ class GovukDateField(forms.MultiValueField):
         if self.required and (not value or not any(value)):
             raise ValidationError(self.error_messages["required"], code="required")
         return super().clean(value)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's refusal on the form that asked for it: on the field it names when the form
+    has one, otherwise at the top of the form (the error summary shows both)."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems[0])
+    else:
+        form.add_error(None, error.messages[0])

@@ -68,7 +68,9 @@ def get_enquiry_for(user: Any, enquiry_id: int, need: EnquiryNeed = "view") -> E
     return enquiry
 
 
-def get_action_for(user: Any, action_id: int, need: Literal["view", "update"] = "view") -> Action:
+def get_action_for(user: Any, action_id: int, need: Literal["view", "update", "change"] = "view") -> Action:
+    """``update``: say how it stands (its owners too); ``change``: change or delete it (an
+    enquiry's action, by those who change the enquiry; a commitment is the leader's own)."""
     action = (
         Action.objects.select_related("programme", "enquiry", "message", "owner", "organisation")
         .filter(pk=action_id)
@@ -84,6 +86,10 @@ def get_action_for(user: Any, action_id: int, need: Literal["view", "update"] = 
     if not visible and not user.has_perm("enquiries.update_action", action):
         raise Http404
     if need == "update" and not user.has_perm("enquiries.update_action", action):
+        raise PermissionDenied
+    if need == "change" and (
+        action.enquiry is None or not user.has_perm("enquiries.change_enquiry", action.enquiry)
+    ):
         raise PermissionDenied
     return action
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from sidebyside.accounts.models import User
 from sidebyside.core.forms import GovukDateField, GovukForm
-from sidebyside.enquiries.models import MAX_LONG, Action, LeaderMessage
+from sidebyside.enquiries.forms_board import StatusForm
+from sidebyside.enquiries.models import MAX_LONG, LeaderMessage
 from sidebyside.hubs.models import Hub, Membership, Organisation, Programme
 
 TEXT_MAX = 2000
@@ -159,38 +160,20 @@ class ReplyForm(GovukForm):
         return due_on is not None and due_on < today and not self.cleaned_data.get("confirm_past")
 
 
-class CommitmentStatusForm(GovukForm):
-    status = forms.ChoiceField(
-        label="How does it stand?",
-        choices=Action.Status.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose how the commitment stands",
-            "invalid_choice": "Choose how the commitment stands",
-        },
-    )
-    reason = forms.CharField(
-        label="Why? (needed if it is stuck or will not be done)",
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "Keep the reason to 500 characters or fewer"},
-    )
-    update_text = forms.CharField(
-        label="An update for the hub (optional)",
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What happened, in plain words. It is passed on to the people whose words led here.",
-        error_messages={"max_length": "Keep the update to 1,000 characters or fewer"},
-    )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+class CommitmentStatusForm(StatusForm):
+    """An action's status form, worded for a leader's commitment to a hub."""
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        status, reason = data.get("status"), (data.get("reason") or "").strip()
-        if status == Action.Status.STUCK and not reason:
-            self.add_error("reason", "Say why it is stuck")
-        elif status == Action.Status.WONT_DO and not reason:
-            self.add_error("reason", "Say why it will not be done")
-        return data
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        status = self.fields["status"]
+        status.label = "How does it stand?"
+        status.error_messages.update(
+            required="Choose how the commitment stands", invalid_choice="Choose how the commitment stands"
+        )
+        self.fields["reason"].label = "Why? (needed if it is stuck or will not be done)"
+        update = self.fields["update_text"]
+        update.label = "An update for the hub (optional)"
+        update.help_text = (
+            "What happened, in plain words. It is passed on to the people whose words led here."
+        )
+        self.fields["lock_version"].required = True

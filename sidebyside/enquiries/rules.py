@@ -88,13 +88,23 @@ def owns_action(user: Any, obj: Any) -> bool:
         return True
     if obj.organisation_id is None:
         return False
-    return Membership.objects.filter(
-        user_id=user.pk,
-        programme_id=obj.programme_id,
-        role=R.LEADER,
-        organisation_id=obj.organisation_id,
-        ended_at__isnull=True,
-    ).exists()
+    return obj.organisation_id in _leader_organisations(user, obj.programme_id)
+
+
+def _leader_organisations(user: Any, programme_id: int) -> set[int]:
+    """The organisations the user is a partner or leader for in the programme: read once a request."""
+    cache: dict[int, set[int]] = user.__dict__.setdefault("_sidebyside_leader_orgs", {})
+    if programme_id not in cache:
+        cache[programme_id] = set(
+            Membership.objects.filter(
+                user_id=user.pk,
+                programme_id=programme_id,
+                role=R.LEADER,
+                organisation__isnull=False,
+                ended_at__isnull=True,
+            ).values_list("organisation_id", flat=True)
+        )
+    return cache[programme_id]
 
 
 @rules.predicate

@@ -26,7 +26,7 @@ from sidebyside.enquiries.models import (
     StageMove,
     Update,
 )
-from sidebyside.hubs.models import Hub, Organisation, Programme
+from sidebyside.hubs.models import Hub, Membership, Organisation, Programme
 from sidebyside.insights.models import Theme
 from sidebyside.voices.models import Contribution
 
@@ -405,6 +405,22 @@ def update_delete(*, actor: Any, update: Update) -> None:
 # --- Messages to senior leaders --------------------------------------------------------------------
 
 
+NOT_A_DRAFT = "This message has been sent, so it can no longer be changed"
+
+
+def _check_leader(programme_id: int, leader: User | None, organisation: Organisation | None) -> None:
+    """A message goes to a current partner or leader of its programme, of one of its organisations."""
+    if (
+        leader is not None
+        and not Membership.objects.filter(
+            user=leader, programme_id=programme_id, role=Membership.Role.LEADER, ended_at__isnull=True
+        ).exists()
+    ):
+        raise ValidationError({"leader": "Choose a partner or leader of this programme"})
+    if organisation is not None and organisation.programme_id != programme_id:
+        raise ValidationError({"leader_organisation": "Choose an organisation of this programme"})
+
+
 @transaction.atomic
 def message_create(
     *,
@@ -415,6 +431,7 @@ def message_create(
     leader_organisation: Organisation | None = None,
     contribution: Contribution | None = None,
 ) -> LeaderMessage:
+    _check_leader(hub.programme_id, leader, leader_organisation)
     message = LeaderMessage(
         programme=hub.programme,
         hub=hub,
@@ -428,6 +445,33 @@ def message_create(
     message.save()
     audit(actor=actor, action="enquiries.message_created", obj=message)
     return message
+
+
+@transaction.atomic
+def message_update(
+    *,
+    actor: Any,
+    message: LeaderMessage,
+    text: str,
+    leader: User | None = None,
+    leader_organisation: Organisation | None = None,
+) -> LeaderMessage:
+    """Change a message that has not been sent yet: its words, its leader and their organisation."""
+    current = LeaderMessage.objects.select_for_update().get(pk=message.pk)
+    if current.status != LeaderMessage.Status.DRAFT:
+        raise ValidationError(NOT_A_DRAFT)
+    _check_leader(current.programme_id, leader, leader_organisation)
+    before = (current.text, current.leader_id, current.leader_organisation_id)
+    current.text = text.strip()
+    current.leader = leader
+    current.leader_organisation = leader_organisation
+    current.full_clean()
+    current.save()
+    after = (current.text, current.leader_id, current.leader_organisation_id)
+    names = ("text", "leader", "leader_organisation")
+    changed = [name for name, was, now in zip(names, before, after, strict=True) if was != now]
+    audit(actor=actor, action="enquiries.message_changed", obj=current, fields=changed)
+    return current
 
 
 @transaction.atomic
@@ -469,8 +513,17 @@ def message_send(*, actor: Any, message: LeaderMessage) -> LeaderMessage:
 def message_reply(
     *, actor: Any, message: LeaderMessage, reply: str, commitment: str = "", due_on: Any = None
 ) -> LeaderMessage:
-    """The leader's reply, and any commitment, which becomes an action they own."""
-    current = LeaderMessage.objects.select_for_update().get(pk=message.pk)
+    """The leader's reply, and any commitment, which becomes an action the leader owns (with their
+    organisation), whoever records it. Only a message waiting for a reply takes one."""
+    current = (
+        LeaderMessage.objects.select_for_update(of=("self",)).select_related("leader").get(pk=message.pk)
+    )
+    if current.status != LeaderMessage.Status.SENT:
+        raise ValidationError(
+            "This message has not been sent yet"
+            if current.status == LeaderMessage.Status.DRAFT
+            else "This message already has a reply"
+        )
     reply = reply.strip()
     if not reply:
         raise ValidationError({"reply": "Write your reply"})
@@ -485,7 +538,7 @@ def message_reply(
             actor=actor,
             message=current,
             what=commitment,
-            owner=actor if isinstance(actor, User) else None,
+            owner=current.leader,
             organisation=organisation,
             due_on=due_on,
         )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sidebyside.accounts.models import User
+from sidebyside.core.forms import add_service_errors
 from sidebyside.enquiries import access, services
 from sidebyside.enquiries.forms_board import (
     ActionForm,
@@ -44,14 +44,6 @@ def _actor(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems[0])
-    else:
-        form.add_error(None, error.messages[0])
 
 
 def _count(model: Any, *conditions: Q, **filters: Any) -> Coalesce:
@@ -134,7 +126,7 @@ def enquiry_add(request: HttpRequest, programme_id: int) -> HttpResponse:
             if theme is not None:
                 services.evidence_link(actor=_actor(request), enquiry=enquiry, theme=theme)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Enquiry started: {enquiry.title}")
             for warning in services.co_lead_warnings(data["co_leads"]):
@@ -162,9 +154,12 @@ def _evidence_quotes(request: HttpRequest, enquiry: Enquiry, theme_ids: list[int
     candidates = list(direct.select_related("author__user", "hub").order_by("-said_at")[:20]) + list(
         tagged.select_related("author__user", "hub").order_by("-said_at")
     )
-    seen: set[int] = set()
-    unique = [c for c in candidates if not (c.pk in seen or seen.add(c.pk))]  # type: ignore[func-returns-value]
-    return quotes(unique, names=access.shows_names(request.user, enquiry.programme_id), limit=QUOTES_SHOWN)
+    unique: dict[int, Contribution] = {}
+    for contribution in candidates:
+        unique.setdefault(contribution.pk, contribution)
+    return quotes(
+        unique.values(), names=access.shows_names(request.user, enquiry.programme_id), limit=QUOTES_SHOWN
+    )
 
 
 @login_required
@@ -247,7 +242,7 @@ def enquiry_edit(request: HttpRequest, enquiry_id: int) -> HttpResponse:
                 **data,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Enquiry saved")
             for warning in services.co_lead_warnings(form.cleaned_data["co_leads"]):
@@ -274,7 +269,7 @@ def enquiry_move(request: HttpRequest, enquiry_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Moved to “{Enquiry.Stage(move.to_stage).label}”")
             return redirect("enquiries:enquiry", enquiry_id=enquiry.pk)
@@ -443,7 +438,7 @@ def action_add(request: HttpRequest, enquiry_id: int) -> HttpResponse:
                 due_on=data["due_on"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Action added: {action.what}")
             return redirect("enquiries:enquiry", enquiry_id=enquiry.pk)
@@ -458,22 +453,22 @@ def _back(action: Action) -> str:
     return reverse("enquiries:action", args=[action.pk])
 
 
-@login_required
-@require_GET
-def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
-    action = access.get_action_for(request.user, action_id)
+def _action_page(request: HttpRequest, action: Action, form: StatusForm | None = None) -> HttpResponse:
+    """An action's page, with the status form for those who may say how it stands."""
     can_update = request.user.has_perm("enquiries.update_action", action)
-    form = StatusForm(
-        initial={"status": action.status, "reason": action.reason, "lock_version": action.lock_version}
-    )
+    if form is None and can_update:
+        form = StatusForm(
+            initial={"status": action.status, "reason": action.reason, "lock_version": action.lock_version}
+        )
+    rag = action.rag()
     return render(
         request,
         "enquiries/action.html",
         {
             "programme": action.programme,
             "action": action,
-            "rag": action.rag(),
-            "rag_label": RAG_LABELS[action.rag()],
+            "rag": rag,
+            "rag_label": RAG_LABELS[rag],
             "updates": list(action.updates.order_by("-created_at")[:20]),
             "can_update": can_update,
             "can_change": action.enquiry is not None
@@ -485,13 +480,15 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+    return _action_page(request, access.get_action_for(request.user, action_id))
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
-    action = access.get_action_for(request.user, action_id)
-    if action.enquiry is None or not request.user.has_perm("enquiries.change_enquiry", action.enquiry):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
+    action = access.get_action_for(request.user, action_id, "change")
     initial = {
         "what": action.what,
         "details": action.details,
@@ -509,7 +506,7 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
                 actor=_actor(request), action=action, lock_version=data.pop("lock_version"), **data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Action saved")
             return redirect("enquiries:action", action_id=action.pk)
@@ -535,7 +532,7 @@ def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
                 lock_version=data["lock_version"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             done = (
                 "Saved. The update will reach the people whose words led here"
@@ -544,30 +541,13 @@ def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
             )
             messages.success(request, done)
             return redirect("enquiries:action", action_id=action.pk)
-    return render(
-        request,
-        "enquiries/action.html",
-        {
-            "programme": action.programme,
-            "action": action,
-            "rag": action.rag(),
-            "rag_label": RAG_LABELS[action.rag()],
-            "updates": list(action.updates.order_by("-created_at")[:20]),
-            "can_update": True,
-            "form": form,
-            "names": access.shows_names(request.user, action.programme_id),
-        },
-    )
+    return _action_page(request, action, form)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_delete(request: HttpRequest, action_id: int) -> HttpResponse:
-    action = access.get_action_for(request.user, action_id)
-    if action.enquiry is None or not request.user.has_perm("enquiries.change_enquiry", action.enquiry):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
+    action = access.get_action_for(request.user, action_id, "change")
     if request.method == "POST":
         services.action_delete(actor=_actor(request), action=action)
         messages.success(request, f"Action deleted: {action.what}")
@@ -627,7 +607,7 @@ def update_add(request: HttpRequest, enquiry_id: int) -> HttpResponse:
                 tell_contributors=data["tell_contributors"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             told = (
                 f": it will reach {update.told} people whose words led here"

@@ -5,14 +5,14 @@ Who sees what: a hub's staff (and the programme's admins) write, change, send an
 hubs' messages. A leader sees only the messages sent to them: a draft is not yet theirs, so a
 leader gets "not found" for it. Members never see these pages. Leaders never see anyone's
 personal details: a message carries no author, and the contribution it came from is not shown.
-Objects come through ``access``; writes go through ``services`` and ``services_messages``.
+Objects come through ``access``; writes go through ``services``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
-from django import forms
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,7 +23,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sidebyside.accounts.models import User
-from sidebyside.enquiries import access, services, services_messages
+from sidebyside.core.forms import add_service_errors
+from sidebyside.enquiries import access, services
 from sidebyside.enquiries.forms_messages import (
     STATUS_LABELS,
     CommitmentStatusForm,
@@ -44,15 +45,6 @@ def _actor(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on its field if the form has one, else on the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _is_staff(user: Any, message: LeaderMessage) -> bool:
@@ -151,34 +143,50 @@ def message_list(request: HttpRequest, programme_id: int) -> HttpResponse:
 # --- Writing, changing, sending and deleting a message ---------------------------------------------
 
 
+def _write(
+    request: HttpRequest,
+    form: MessageForm,
+    write: Callable[[dict[str, Any]], LeaderMessage],
+    *,
+    sending: bool,
+    saved: str,
+) -> HttpResponse | None:
+    """Save the message (``write``) and, with "Save and send", send it: both or neither. A redirect to
+    the message when done; None (with the errors on the form) when not."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        with transaction.atomic():
+            message = write(form.cleaned_data)
+            if sending:
+                message = services.message_send(actor=_actor(request), message=message)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    flash.success(request, "Message sent. The leader has been emailed a link to it" if sending else saved)
+    return redirect("enquiries:message", message_id=message.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def message_add(request: HttpRequest, hub_id: int) -> HttpResponse:
     hub = access.get_messages_hub_for(request.user, hub_id)
     sending = "send" in request.POST
     form = MessageForm(request.POST or None, programme=hub.programme, sending=sending)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                message = services.message_create(
-                    actor=_actor(request),
-                    hub=hub,
-                    text=data["text"],
-                    leader=data["leader"],
-                    leader_organisation=data["leader_organisation"],
-                )
-                if sending:
-                    message = services.message_send(actor=_actor(request), message=message)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            if sending:
-                flash.success(request, "Message sent. The leader has been emailed a link to it")
-            else:
-                flash.success(request, "Message saved as a draft. It has not been sent yet")
-            return redirect("enquiries:message", message_id=message.pk)
-    return render(
+    done = _write(
+        request,
+        form,
+        lambda data: services.message_create(
+            actor=_actor(request),
+            hub=hub,
+            text=data["text"],
+            leader=data["leader"],
+            leader_organisation=data["leader_organisation"],
+        ),
+        sending=sending,
+        saved="Message saved as a draft. It has not been sent yet",
+    )
+    return done or render(
         request,
         "enquiries/messages/form.html",
         {"form": form, "hub": hub, "programme": hub.programme, "message": None},
@@ -190,7 +198,7 @@ def message_add(request: HttpRequest, hub_id: int) -> HttpResponse:
 def message_edit(request: HttpRequest, message_id: int) -> HttpResponse:
     message = _message_for(request.user, message_id, "change")
     if message.status != Status.DRAFT:
-        flash.error(request, services_messages.NOT_A_DRAFT)
+        flash.error(request, services.NOT_A_DRAFT)
         return redirect("enquiries:message", message_id=message.pk)
     sending = "send" in request.POST
     initial = {
@@ -199,28 +207,20 @@ def message_edit(request: HttpRequest, message_id: int) -> HttpResponse:
         "leader_organisation": message.leader_organisation_id,
     }
     form = MessageForm(request.POST or None, initial=initial, programme=message.programme, sending=sending)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                message = services_messages.message_update(
-                    actor=_actor(request),
-                    message=message,
-                    text=data["text"],
-                    leader=data["leader"],
-                    leader_organisation=data["leader_organisation"],
-                )
-                if sending:
-                    message = services.message_send(actor=_actor(request), message=message)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            if sending:
-                flash.success(request, "Message sent. The leader has been emailed a link to it")
-            else:
-                flash.success(request, "Draft saved. It has not been sent yet")
-            return redirect("enquiries:message", message_id=message.pk)
-    return render(
+    done = _write(
+        request,
+        form,
+        lambda data: services.message_update(
+            actor=_actor(request),
+            message=message,
+            text=data["text"],
+            leader=data["leader"],
+            leader_organisation=data["leader_organisation"],
+        ),
+        sending=sending,
+        saved="Draft saved. It has not been sent yet",
+    )
+    return done or render(
         request,
         "enquiries/messages/form.html",
         {"form": form, "hub": message.hub, "programme": message.programme, "message": message},
@@ -318,7 +318,7 @@ def message_reply(request: HttpRequest, message_id: int) -> HttpResponse:
                     due_on=data["due_on"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 flash.success(request, "Reply sent. The hub can see it now")
                 return redirect("enquiries:message", message_id=message.pk)
@@ -357,7 +357,7 @@ def commitment_status(request: HttpRequest, message_id: int, action_id: int) -> 
                 lock_version=data["lock_version"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             flash.success(request, "Commitment updated")
             return redirect("enquiries:message", message_id=message.pk)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from sidebyside.core.audit import audit
+from sidebyside.core.pdf import render_pdf
 from sidebyside.enquiries import access
 from sidebyside.enquiries import selectors_you_said as selectors
 
@@ -40,18 +41,6 @@ def you_said(request: HttpRequest, hub_id: int) -> HttpResponse:
     )
 
 
-def _pdf(html: str, css: str) -> bytes:
-    """WeasyPrint, with a fetcher that refuses every URL: nothing is fetched."""
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
-    no_fetching = URLFetcher(allowed_protocols=())
-    document = HTML(string=html, base_url=None, url_fetcher=no_fetching)
-    pdf = document.write_pdf(stylesheets=[CSS(string=css, url_fetcher=no_fetching)])
-    assert isinstance(pdf, bytes)
-    return pdf
-
-
 @login_required
 @require_GET
 def you_said_poster(request: HttpRequest, hub_id: int) -> HttpResponse:
@@ -67,7 +56,7 @@ def you_said_poster(request: HttpRequest, hub_id: int) -> HttpResponse:
         "made_on": timezone.localdate(),
         "board_url": request.build_absolute_uri(reverse("enquiries:you_said", args=[hub.pk])),
     }
-    pdf = _pdf(
+    pdf = render_pdf(
         render_to_string("enquiries/you_said/poster.html", context),
         render_to_string("enquiries/you_said/poster.css", {"page_size": SIZES[size], "size": size}),
     )

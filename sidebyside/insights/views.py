@@ -22,7 +22,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sidebyside.accounts.models import User
-from sidebyside.core.forms import GovukDateField, GovukForm
+from sidebyside.core.forms import GovukDateField, GovukForm, add_service_errors
 from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Hub, Programme
 from sidebyside.insights import drawing, embeddings, reports, services, tallies
@@ -431,21 +431,13 @@ def theme_edit(request: HttpRequest, theme_id: int) -> HttpResponse:
         try:
             services.theme_update(actor=_actor(request), theme=theme, lock_version=lock_version, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Theme saved: {data['name']}")
             return redirect("insights:theme", theme_id=theme.pk)
     return render(
         request, "insights/theme_edit.html", {"theme": theme, "programme": theme.programme, "form": form}
     )
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems[0])
-    else:
-        form.add_error(None, error.messages[0])
 
 
 @login_required

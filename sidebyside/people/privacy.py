@@ -693,16 +693,11 @@ tr { break-inside: avoid; }
 
 @transaction.atomic
 def export_pdf(person: Person, *, actor: User) -> bytes:
-    """The HTML copy as a PDF. WeasyPrint is given a fetcher that refuses every URL: nothing is fetched."""
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
+    """The HTML copy as a PDF (nothing fetched: ``core.pdf``)."""
+    from sidebyside.core.pdf import render_pdf
 
     _audit_export(actor, person, "pdf")
-    no_fetching = URLFetcher(allowed_protocols=())
-    html = HTML(string=_render_html(person), base_url=None, url_fetcher=no_fetching)
-    pdf = html.write_pdf(stylesheets=[CSS(string=EXPORT_CSS, url_fetcher=no_fetching)])
-    assert isinstance(pdf, bytes)
-    return pdf
+    return render_pdf(_render_html(person), EXPORT_CSS)
 
 
 # --- Retention -------------------------------------------------------------------------------------

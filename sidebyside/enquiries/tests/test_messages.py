@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_user
-from sidebyside.enquiries import services, services_messages
+from sidebyside.enquiries import services
 from sidebyside.enquiries.models import Action, LeaderMessage, Notice, Update
 from sidebyside.hubs.models import Hub, Membership, Organisation, Programme
 from sidebyside.notify.models import OutboxMessage
@@ -254,14 +254,43 @@ def test_edit_a_draft_only(
     assert response.status_code == 302
     assert response["Location"] == _url("message", message_id=draft.pk)
     with pytest.raises(ValidationError):
-        services_messages.message_update(actor=None, message=draft, text="Too late")
+        services.message_update(actor=None, message=draft, text="Too late")
 
 
 def test_message_update_checks_the_leader(draft: LeaderMessage, programme: Programme) -> None:
     not_a_leader = make_user("not_a_leader")
     with pytest.raises(ValidationError) as refused:
-        services_messages.message_update(actor=None, message=draft, text="Hello", leader=not_a_leader)
+        services.message_update(actor=None, message=draft, text="Hello", leader=not_a_leader)
     assert "leader" in refused.value.message_dict
+
+
+def test_message_create_checks_the_leader(hub: Hub) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.message_create(actor=None, hub=hub, text="Hello", leader=make_user("nobody_leads"))
+    assert "leader" in refused.value.message_dict
+    assert not LeaderMessage.objects.exists()
+
+
+def test_a_reply_needs_a_sent_message_and_is_given_once(
+    draft: LeaderMessage, personas: dict[str, Any]
+) -> None:
+    with pytest.raises(ValidationError, match="not been sent yet"):
+        services.message_reply(actor=personas["leader"], message=draft, reply="Too early")
+    services.message_send(actor=None, message=draft)
+    services.message_reply(actor=personas["leader"], message=draft, reply="Yes")
+    with pytest.raises(ValidationError, match="already has a reply"):
+        services.message_reply(actor=personas["leader"], message=draft, reply="Second thoughts")
+    draft.refresh_from_db()
+    assert draft.reply == "Yes"
+
+
+def test_a_commitment_recorded_by_an_admin_is_the_leaders(
+    sent: LeaderMessage, personas: dict[str, Any]
+) -> None:
+    services.message_reply(
+        actor=personas["programme_admin"], message=sent, reply="Said on the phone", commitment="Visit"
+    )
+    assert Action.objects.get(message=sent).owner == personas["leader"]
 
 
 def test_delete_with_confirmation(
