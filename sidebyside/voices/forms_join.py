@@ -41,6 +41,8 @@ class AnswerForm(forms.Form):
         choices=[(I.FIRST_NAME, "first name"), (I.NAMED, "full name"), (I.ANONYMOUS, "anonymous")],
         required=False,
     )
+    # Shown only to someone signed in as a member of the hub: link the answer to them.
+    hear_back = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

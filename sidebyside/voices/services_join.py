@@ -18,6 +18,9 @@ from django.utils import timezone
 
 from sidebyside.core.audit import audit
 from sidebyside.gatherings.models import Gathering
+from sidebyside.hubs.models import Membership
+from sidebyside.people import consent
+from sidebyside.people.models import Person
 from sidebyside.voices.models import Contribution, JoinCode, Prompt, Question
 from sidebyside.voices.services import contribution_store, field_of
 
@@ -102,13 +105,32 @@ def join_code_set_moderated(*, actor: Any, join: JoinCode, moderated: bool) -> J
     return join
 
 
-def identify_as(choice: str, name: str) -> str:
+def signed_in_author(user: Any, hub_id: int) -> Person | None:
+    """The person answering, when they are signed in as a member of the hub who agreed to what
+    they say being recorded by name; otherwise None (the answer stays anonymous).
+
+    Linking an answer to its author is what lets them hear back: it shows on their "what happened
+    to what you said" page and comes into their digest of updates.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    person = Person.objects.filter(user=user, erased_at__isnull=True).first()
+    if person is None:
+        return None
+    member = Membership.objects.filter(user=user, hub_id=hub_id, ended_at__isnull=True).exists()
+    return person if member and consent.may_record(person) else None
+
+
+def identify_as(choice: str, name: str, *, name_known: bool = False) -> str:
     """What someone chose, as the contribution records it.
 
     With no name there is nothing to show, so the words are anonymous; a full name is used only
-    when it has at least two words and they chose it.
+    when it has at least two words and they chose it. With ``name_known`` (a signed-in author,
+    whose name quotes take from their record) the choice stands as made.
     """
     I = Contribution.Identify  # noqa: E741
+    if name_known:
+        return choice if choice in (I.NAMED, I.FIRST_NAME) else I.ANONYMOUS
     if not name.strip() or choice not in (I.NAMED, I.FIRST_NAME):
         return I.ANONYMOUS
     if choice == I.NAMED and len(name.split()) >= 2:
@@ -192,11 +214,13 @@ def phone_contribution_add(
     name: str,
     choice: str,
     device: str,
+    author: Person | None = None,
 ) -> Contribution:
     """Store what someone sent from their own phone: once, however many times it arrives.
 
     Whether it waits to be checked is read from the join code in the insert itself, not from
-    ``join`` (which may be a few seconds old: ``join_cache``)."""
+    ``join`` (which may be a few seconds old: ``join_cache``). ``author`` is the signed-in member
+    who sent it and chose to hear back (``signed_in_author``); their name is not copied onto it."""
     gathering = join.gathering
     name = " ".join(name.split())[:NAME_MAX]
     return contribution_store(
@@ -207,7 +231,8 @@ def phone_contribution_add(
         gathering=gathering,
         prompt=question.prompt if question is not None else None,
         name_given=name,
-        identify_as=identify_as(choice, name),
+        identify_as=identify_as(choice, name, name_known=author is not None),
+        author=author,
         state=Contribution.State.PENDING,  # unless the join code says answers are not checked
         state_of_join=join.pk,
         device=device,

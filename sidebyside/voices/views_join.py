@@ -36,6 +36,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sidebyside.gatherings.access import get_gathering_for
 from sidebyside.gatherings.models import Gathering
+from sidebyside.people.models import Person
 from sidebyside.voices import services, services_join
 from sidebyside.voices.access import is_open, normalise_code
 from sidebyside.voices.forms_join import AnswerForm, CheckingForm, CodeForm, QuestionAddForm
@@ -78,6 +79,15 @@ def _phone_page(
 
 
 # --- Finding the gathering from its code -----------------------------------------------------------
+
+
+def _signed_in_author(request: HttpRequest, join: JoinCode) -> Person | None:
+    """The member answering, if they are signed in (see ``services_join.signed_in_author``).
+
+    A phone with no session cookie is not looked up at all: answering stays two queries."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    return services_join.signed_in_author(request.user, join.gathering.hub_id)
 
 
 def _questions(gathering: Gathering) -> list[Question]:
@@ -147,6 +157,7 @@ def _answer_page(
     form: AnswerForm,
     *,
     uuid_value: str,
+    author: Person | None = None,
     slow_down: bool = False,
     status: int = 200,
 ) -> HttpResponse:
@@ -165,6 +176,7 @@ def _answer_page(
             "form": form,
             "uuid_value": uuid_value,
             "slow_down": slow_down,
+            "author": author,
             "identify_choices": [
                 (Contribution.Identify.FIRST_NAME, "Use my first name"),
                 (Contribution.Identify.NAMED, "Use my full name"),
@@ -191,9 +203,10 @@ def join_answer(request: HttpRequest, code: str) -> HttpResponse:
         assert ended is not None
         return ended
     join, questions = session.join, list(session.questions)
+    author = _signed_in_author(request, join)
     if request.method == "GET":
         question, number = _pick(questions, request.GET.get("q"))
-        initial = {"question": question.pk if question else ""}
+        initial = {"question": question.pk if question else "", "hear_back": True}
         return _answer_page(
             request,
             join,
@@ -202,6 +215,7 @@ def join_answer(request: HttpRequest, code: str) -> HttpResponse:
             number,
             AnswerForm(initial=initial),
             uuid_value=str(uuid.uuid4()),
+            author=author,
         )
 
     form = AnswerForm(request.POST)
@@ -238,6 +252,7 @@ def join_answer(request: HttpRequest, code: str) -> HttpResponse:
             number,
             form,
             uuid_value=uuid_value,
+            author=author,
             slow_down=True,
             status=429,
         )
@@ -252,13 +267,14 @@ def join_answer(request: HttpRequest, code: str) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 choice=form.cleaned_data["identify"],
                 device=device,
+                author=author if form.cleaned_data["hear_back"] else None,
             )
         except (services.Invalid, ValidationError) as error:
             form.add_error("text", error.messages[0] if isinstance(error, ValidationError) else str(error))
         else:
             return _sent(request, thanks, device_value, new)
     response = _answer_page(
-        request, join, questions, question, number, form, uuid_value=uuid_value, status=400
+        request, join, questions, question, number, form, uuid_value=uuid_value, author=author, status=400
     )
     return _with_device(response, device_value, new)
 
@@ -286,6 +302,7 @@ def join_thanks(request: HttpRequest, code: str) -> HttpResponse:
             "hub": join.gathering.hub,
             "question": question,
             "following": following,
+            "author": _signed_in_author(request, join),
         },
     )
 

@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from sidebyside.core.models import AuditEvent
 from sidebyside.gatherings.models import Gathering
-from sidebyside.hubs.models import Hub, Programme
+from sidebyside.hubs.models import Hub, Membership, Programme
+from sidebyside.people.models import Consent
+from sidebyside.people.tests.conftest import agree
 from sidebyside.voices.models import Contribution, InboundNumber, JoinCode, Prompt, Question
 from sidebyside.voices.services import SUBMISSIONS_PER_MINUTE, device_digest
 from sidebyside.voices.services_join import question_add
@@ -769,3 +771,113 @@ def test_a_database_fault_while_answering_says_try_again_in_a_moment(
     assert "database unavailable: OperationalError" in logged
     assert "Service Unavailable: /j/\\u2026/" in logged  # Django's own line, the code taken out
     assert join.code not in logged
+
+
+# --- A member signed in on their phone: linked to their answer, so they hear back ---------------
+
+
+def answer_signed_in(client: Client, join: JoinCode, **fields: Any) -> Any:
+    page = client.get(answer_url(join))
+    data = {
+        "uuid": form_uuid(page),
+        "question": "",
+        "text": "The forms are too long",
+        "identify": "anonymous",
+    }
+    return client.post(answer_url(join), data | fields)
+
+
+@pytest.fixture
+def signed_in_member(personas: dict[str, Any], client_for: Callable[..., Client]) -> Client:
+    agree(personas["member"].person, Consent.Purpose.RECORD_CONTRIBUTIONS, level="named")
+    return client_for("member")
+
+
+def test_a_signed_in_member_is_offered_to_hear_back_and_is_linked(
+    signed_in_member: Client,
+    personas: dict[str, Any],
+    join: JoinCode,
+) -> None:
+    page = signed_in_member.get(answer_url(join)).content.decode()
+    assert "Tell me what happens to this" in page
+    assert 'name="hear_back" value="on" checked' in page
+    assert 'id="name"' not in page  # their name is known: no box to type it
+    response = answer_signed_in(signed_in_member, join, hear_back="on", identify="first_name")
+    assert response.status_code == 302
+    stored = Contribution.objects.get()
+    assert stored.author == personas["member"].person
+    assert stored.identify_as == Contribution.Identify.FIRST_NAME  # their choice, with no name typed
+    assert stored.name_given == ""
+    thanks = signed_in_member.get(response["Location"]).content.decode()
+    assert reverse("enquiries:my_impact") in thanks
+
+
+def test_unticking_sends_it_unlinked(signed_in_member: Client, join: JoinCode) -> None:
+    response = answer_signed_in(
+        signed_in_member, join, identify="first_name"
+    )  # the box is not sent when unticked
+    assert response.status_code == 302
+    stored = Contribution.objects.get()
+    assert stored.author is None
+    assert stored.identify_as == Contribution.Identify.ANONYMOUS  # no name typed, none linked
+
+
+def test_without_consent_to_be_recorded_the_answer_stays_anonymous(
+    client_for: Callable[..., Client],
+    join: JoinCode,
+) -> None:
+    client = client_for("member")
+    page = client.get(answer_url(join)).content.decode()
+    assert "Tell me what happens to this" not in page
+    assert 'id="name"' in page
+    answer_signed_in(client, join, hear_back="on")
+    assert Contribution.objects.get().author is None
+
+
+def test_a_member_of_another_hub_is_not_linked(
+    personas: dict[str, Any],
+    client_for: Callable[..., Client],
+    join: JoinCode,
+) -> None:
+    agree(personas["other_member"].person, Consent.Purpose.RECORD_CONTRIBUTIONS, level="named")
+    client = client_for("other_member")
+    answer_signed_in(client, join, hear_back="on")
+    assert Contribution.objects.get().author is None
+
+
+def test_a_member_who_has_left_the_hub_is_not_linked(
+    signed_in_member: Client,
+    personas: dict[str, Any],
+    hub: Hub,
+    join: JoinCode,
+) -> None:
+    Membership.objects.filter(user=personas["member"], hub=hub).update(ended_at="2026-01-01T00:00:00Z")
+    answer_signed_in(signed_in_member, join, hear_back="on")
+    assert Contribution.objects.get().author is None
+
+
+def test_a_bad_answer_keeps_the_box_as_it_was(signed_in_member: Client, join: JoinCode) -> None:
+    response = answer_signed_in(signed_in_member, join, text="   ")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Tell me what happens to this" in page
+    assert 'name="hear_back" value="on" checked' not in page  # it was unticked when sent
+    assert not Contribution.objects.exists()
+
+
+def test_a_phone_without_a_session_is_not_looked_up(
+    join: JoinCode,
+    django_assert_num_queries: Any,
+) -> None:
+    client = Client()
+    page = client.get(answer_url(join))
+    data = {
+        "uuid": form_uuid(page),
+        "question": "",
+        "text": "Words",
+        "identify": "anonymous",
+        "hear_back": "on",
+    }
+    with django_assert_num_queries(2):
+        assert client.post(answer_url(join), data).status_code == 302
+    assert Contribution.objects.get().author is None
