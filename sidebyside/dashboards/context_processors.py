@@ -47,6 +47,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             hub_ids = sorted(roles.hub_roles)
             for hub in Hub.objects.filter(pk__in=hub_ids, archived_at__isnull=True).order_by("name")[:3]:
                 entries.append((hub.name, reverse("dashboards:hub", args=[hub.pk])))
+        if any("member" in hub_roles for hub_roles in roles.hub_roles.values()):
+            # "What happened to what you said": a member's words and where they led.
+            entries.append(("What you said", reverse("enquiries:my_impact")))
         entries.append(("Your gatherings", reverse("gatherings:my_gatherings")))
         entries.append(("Your details", reverse("people:me")))
         entries.append(("Your account", reverse("accounts:account")))

@@ -71,6 +71,7 @@ def hub(request: HttpRequest, hub_id: int) -> HttpResponse:
             "can_archive": user.has_perm("hubs.archive_hub", hub),
             "can_see_people": user.has_perm("hubs.view_hub_people", hub),
             "can_see_voices": user.has_perm("voices.view_contributions", hub),
+            "can_see_you_said": user.has_perm("enquiries.view_you_said", hub),
             "can_see_programme": user.has_perm("hubs.view_programme", hub.programme),
         },
     )

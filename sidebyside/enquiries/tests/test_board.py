@@ -74,6 +74,7 @@ def test_empty_enquiry_form_says_what_is_missing_and_keeps_what_was_typed(
     assert response.status_code == 200
     assert "Say what the issue is, as the group put it" in page
     assert "Kept title" in page
+    assert "<title>Error: Start" in page  # said once: the layout adds it
     assert not Enquiry.objects.exists()
 
 
@@ -173,7 +174,10 @@ def test_an_update_needs_words(enquiry: Enquiry, client_for: Any) -> None:
     response = client_for("coordinator").post(
         reverse("enquiries:update_add", args=[enquiry.pk]), {"kind": "we_did", "text": "   "}
     )
-    assert "Write the update" in response.content.decode()
+    page = response.content.decode()
+    assert "Write the update" in page
+    assert "<title>Error: " in page
+    assert "Error: Error:" not in page
 
 
 def test_members_see_their_hubs_enquiries_only(

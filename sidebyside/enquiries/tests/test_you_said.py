@@ -471,3 +471,16 @@ def test_a_hub_with_nothing_yet(other_hub: Hub, personas: Any, client_for: Calla
     response = client.get(poster_url(other_hub, "a3"))
     assert response.status_code == 200
     assert set(page_sizes(response.content)) == {(842, 1191)}
+
+
+def test_members_find_the_board_on_their_hub_page_and_their_words_in_the_menu(
+    hub: Hub, client_for: Callable[..., Client]
+) -> None:
+    page = client_for("member").get(reverse("dashboards:hub", args=[hub.pk])).content.decode()
+    assert f'href="{board_url(hub)}"' in page
+    assert f'href="{reverse("enquiries:my_impact")}">What you said<' in page
+
+
+def test_staff_without_a_member_role_have_no_what_you_said_entry(client_for: Callable[..., Client]) -> None:
+    page = client_for("programme_admin").get(reverse("people:me")).content.decode()
+    assert ">What you said<" not in page
