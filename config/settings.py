@@ -173,6 +173,7 @@ TASKS = {
 WORKER_LOOPS = [
     "sidebyside.gatherings.reminders.plan_due",  # decides invitations and reminders, into the outbox
     "sidebyside.enquiries.digests.send_due",  # the weekly digest of updates, into the outbox
+    "sidebyside.enquiries.reminders.send_due",  # reminders to the owners of actions, into the outbox
     "sidebyside.notify.delivery.deliver_due",  # sends the outbox
 ]
 # How often a worker looks for invitations and reminders that are due.
@@ -212,6 +213,7 @@ NOTIFY_TEMPLATE_KEYS = (
     "safeguarding",
     "digest",
     "leader_message",
+    "action_reminder",
 )
 if NOTIFY_SENDER == "notify" and PRODUCTION:
     _missing = [

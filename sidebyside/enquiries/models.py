@@ -215,7 +215,6 @@ class Action(TimeStampedModel):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     reason = models.CharField("why", max_length=500, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -357,3 +356,41 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"Notice of {self.update_id} for {self.person_id}"
+
+
+class ActionReminder(models.Model):
+    """A reminder to the owner of an action, decided by the worker: sent to the outbox, or a record
+    of why it could not be (``enquiries.reminders``). One row per person, kind and due date (and
+    week, for overdue ones), so a reminder is never sent twice."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Due soon"
+        OVERDUE = "overdue", "Overdue"
+
+    class Outcome(models.TextChoices):
+        QUEUED = "queued", "Sent to the outbox"
+        NOT_SENT = "not_sent", "Not sent"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    due_on = models.DateField()
+    # For overdue reminders: 0 the week after the due date, then 1, 2... (one a week, a few at most).
+    week = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    reason = models.CharField(max_length=200, blank=True)
+    message = models.ForeignKey(
+        OutboxMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "user", "kind", "due_on", "week"], name="enquiries_action_reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reminder for action {self.action_id} ({self.outcome})"

@@ -3,7 +3,8 @@
 Enquiries, evidence, stage moves and updates name the staff who made them: records of work done
 as staff, kept and counted in their export. An action's owner and a message's leader are unlinked
 (the action or message stays, owned by its organisation). What a person is owed (notices) and
-was sent (digests) is theirs, deleted with them; being a co-lead ends with them.
+was sent (digests) is theirs, deleted with them; being a co-lead ends with them. Reminders about
+actions they owned go with them too (a record of work emails, not exported).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ POLICIES: dict[str, privacy.Policy] = {
     "enquiries.enquiry_co_leads.user": "delete",
     "enquiries.action.owner": "unlink",
     "enquiries.leadermessage.leader": "unlink",
+    "enquiries.actionreminder.user": "delete",
 }
 STAFF_LINKS = (
     "enquiries.enquiry.created_by",
@@ -66,13 +68,35 @@ def merge_co_leads(link: privacy.Link, *, keep: Any, other: Any, actor: Any) -> 
     return changed
 
 
+def merge_reminders(link: privacy.Link, *, keep: Any, other: Any, actor: Any) -> int:
+    """Both records were reminded of the same action on the same day: keep one reminder."""
+    from sidebyside.enquiries.models import ActionReminder
+
+    key = ("action_id", "kind", "due_on", "week")
+    kept = set(ActionReminder.objects.filter(user=keep.user).values_list(*key))
+    changed = 0
+    for row in ActionReminder.objects.filter(user=other.user):
+        if tuple(getattr(row, k) for k in key) in kept:
+            row.delete()
+        else:
+            row.user = keep.user
+            row.save(update_fields=["user"])
+        changed += 1
+    return changed
+
+
 def register() -> None:
     for label, policy in POLICIES.items():
         privacy.register_erasure_policy(label, policy)
-    for label in ("enquiries.action.owner", "enquiries.leadermessage.leader"):
+    for label in (
+        "enquiries.action.owner",
+        "enquiries.leadermessage.leader",
+        "enquiries.actionreminder.user",
+    ):
         privacy.register_export_exclusion(label, privacy.AS_STAFF)
     for label in STAFF_LINKS:
         privacy.register_erasure_policy(label, "keep")
         privacy.register_export_exclusion(label, privacy.AS_STAFF)
     privacy.register_merger("enquiries.notice.person", merge_notices)
     privacy.register_merger("enquiries.enquiry_co_leads.user", merge_co_leads)
+    privacy.register_merger("enquiries.actionreminder.user", merge_reminders)

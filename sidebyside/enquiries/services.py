@@ -281,8 +281,6 @@ def action_update(*, actor: Any, action: Action, lock_version: int | None = None
     for field, value in changes.items():
         setattr(current, field, " ".join(value.split()) if field == "what" else value)
     _check_owner(current.programme, current.owner, current.organisation)
-    if "due_on" in changes:
-        current.reminded_at = None  # a new date: remind again before it
     current.lock_version += 1
     current.full_clean()
     current.save()

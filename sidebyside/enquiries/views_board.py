@@ -470,6 +470,7 @@ def _action_page(request: HttpRequest, action: Action, form: StatusForm | None =
             "rag": rag,
             "rag_label": RAG_LABELS[rag],
             "updates": list(action.updates.order_by("-created_at")[:20]),
+            "last_reminder": action.reminders.select_related("user").order_by("-created_at", "-pk").first(),
             "can_update": can_update,
             "can_change": action.enquiry is not None
             and request.user.has_perm("enquiries.change_enquiry", action.enquiry),

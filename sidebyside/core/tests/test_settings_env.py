@@ -39,6 +39,7 @@ SETTINGS_VARIABLES = (
     "NOTIFY_TEMPLATE_SAFEGUARDING",
     "NOTIFY_TEMPLATE_DIGEST",
     "NOTIFY_TEMPLATE_LEADER_MESSAGE",
+    "NOTIFY_TEMPLATE_ACTION_REMINDER",
 )
 
 
@@ -132,6 +133,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         NOTIFY_TEMPLATE_SAFEGUARDING="8c1f7f9e-2d4a-4a49-9d55-1b1f0c7d2e04",
         NOTIFY_TEMPLATE_DIGEST="8c1f7f9e-2d4a-4a49-9d55-1b1f0c7d2e05",
         NOTIFY_TEMPLATE_LEADER_MESSAGE="8c1f7f9e-2d4a-4a49-9d55-1b1f0c7d2e06",
+        NOTIFY_TEMPLATE_ACTION_REMINDER="8c1f7f9e-2d4a-4a49-9d55-1b1f0c7d2e07",
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}

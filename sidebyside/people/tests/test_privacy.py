@@ -32,7 +32,7 @@ from sidebyside.accounts.models import User
 from sidebyside.accounts.services import totp_device_start
 from sidebyside.core.crypto import encrypted_fields
 from sidebyside.core.models import AuditEvent
-from sidebyside.enquiries.models import Action, Digest, Enquiry, LeaderMessage, Notice, Update
+from sidebyside.enquiries.models import Action, ActionReminder, Digest, Enquiry, LeaderMessage, Notice, Update
 from sidebyside.gatherings.models import CalendarFeed, Gathering, Photo, Registration, Reminder, Series
 from sidebyside.hubs.models import Hub, Membership
 from sidebyside.insights.models import Tag, Theme, ThemingRun
@@ -194,7 +194,12 @@ def _gathering_rows(person: Person, hub: Hub) -> None:
     # are owed and the digest that told them.
     enquiry = Enquiry.objects.create(programme=hub.programme, title="Bus fares", framing="Too dear")
     enquiry.co_leads.add(user)
-    Action.objects.create(programme=hub.programme, enquiry=enquiry, what="Ask for passes", owner=user)
+    action = Action.objects.create(
+        programme=hub.programme, enquiry=enquiry, what="Ask for passes", owner=user
+    )
+    ActionReminder.objects.create(
+        action=action, user=user, kind="overdue", due_on=start.date(), created_at=start, outcome="not_sent"
+    )
     LeaderMessage.objects.create(programme=hub.programme, hub=hub, text="Come and listen", leader=user)
     update = Update.objects.create(enquiry=enquiry, text="Passes agreed")
     digest = Digest.objects.create(person=person, created_at=start, outcome="queued", count=1)
@@ -253,6 +258,7 @@ def test_export_holds_every_row_linked_to_the_person(built: Built) -> None:
         "insights.tag.tagged_by": 1,
         "enquiries.action.owner": 1,
         "enquiries.leadermessage.leader": 1,
+        "enquiries.actionreminder.user": 1,
     }
     assert set(data) == {"generated_at", "person", "related", "left_out"}
 
