@@ -218,3 +218,266 @@ PLAN_EXAMPLE = {
     "what_helps": "A short message from my buddy. Being given one small job.",
     "what_does_not_help": "Being asked lots of questions in front of the group.",
 }
+
+# --- The loop: what people said, the themes it became, enquiries, actions and updates ------------
+# Each contribution: hub, the library question it answers (by its opening words), the words, the
+# theme it is in (or None), and whether a named member wrote it (else it came anonymously on paper
+# or from a phone). Written for the demo, in the spirit of the seeds' reflection exercises.
+PROMPT_GOT_IN_THE_WAY = "What has got in the way"
+PROMPT_ANNOYED = "What has annoyed you"
+PROMPT_ONE_THING = "If you could tell the people in charge"
+PROMPT_TRY_NEXT = "What should we try next"
+
+THEMES = {
+    "GP registration without an address": (
+        "Being turned away by GP surgeries for having no fixed address or no ID.",
+        "red",
+    ),
+    "Being listened to": ("Feeling heard, believed and treated as an equal by staff.", "blue"),
+    "Phones and data": ("Needing a working phone, credit and data to reach services.", "green"),
+    "Stigma": ("How people are judged for their past, and what changes it.", "purple"),
+}
+
+CONTRIBUTIONS: list[tuple[str, str, str, str | None, bool]] = [
+    (
+        "Cambridge & South",
+        PROMPT_ANNOYED,
+        "The surgery said they could not register me without proof of address. I was sleeping in a tent.",
+        "GP registration without an address",
+        True,
+    ),
+    (
+        "Cambridge & South",
+        PROMPT_ANNOYED,
+        "Reception asked for two kinds of ID in front of the whole waiting room.",
+        "GP registration without an address",
+        True,
+    ),
+    (
+        "Cambridge & South",
+        PROMPT_ONE_THING,
+        "Everyone has a right to a GP. Tell the receptionists that.",
+        "GP registration without an address",
+        False,
+    ),
+    (
+        "Cambridge & South",
+        PROMPT_GOT_IN_THE_WAY,
+        "I ended up in A&E for things a GP could have sorted weeks before.",
+        "GP registration without an address",
+        True,
+    ),
+    (
+        "Cambridge & South",
+        PROMPT_ONE_THING,
+        "Talk to us like people, not like a case number.",
+        "Being listened to",
+        True,
+    ),
+    (
+        "Cambridge & South",
+        PROMPT_ANNOYED,
+        "I told my story three times to three workers and nobody wrote it down.",
+        "Being listened to",
+        False,
+    ),
+    (
+        "Cambridge & South",
+        PROMPT_TRY_NEXT,
+        "Have one person I can trust who knows my story and speaks up for me.",
+        "Being listened to",
+        True,
+    ),
+    (
+        "Cambridge & South",
+        PROMPT_GOT_IN_THE_WAY,
+        "My phone got cut off so I missed the letter about my appointment.",
+        "Phones and data",
+        True,
+    ),
+    (
+        "Cambridge & South",
+        PROMPT_TRY_NEXT,
+        "Free wifi and somewhere to charge a phone at every drop-in.",
+        "Phones and data",
+        False,
+    ),
+    (
+        "Cambridge & South",
+        PROMPT_ONE_THING,
+        "Do not judge someone on what is in their file from ten years ago.",
+        "Stigma",
+        True,
+    ),
+    (
+        "Cambridge & South",
+        PROMPT_TRY_NEXT,
+        "Put people with lived experience in staff training, not just in posters.",
+        "Stigma",
+        False,
+    ),
+    (
+        "Cambridge & South",
+        PROMPT_TRY_NEXT,
+        "Meetings straight after lunch would be easier for people on medication.",
+        None,
+        True,
+    ),
+    (
+        "Peterborough",
+        PROMPT_ANNOYED,
+        "The GP practice sent me to the council and the council sent me back.",
+        "GP registration without an address",
+        True,
+    ),
+    (
+        "Peterborough",
+        PROMPT_GOT_IN_THE_WAY,
+        "You can only book by phone at eight in the morning. I have no credit then.",
+        "Phones and data",
+        True,
+    ),
+    (
+        "Peterborough",
+        PROMPT_ONE_THING,
+        "Come to the drop-in yourself and hear it from us.",
+        "Being listened to",
+        False,
+    ),
+    (
+        "Peterborough",
+        PROMPT_ANNOYED,
+        "Staff looked at me like I was going to steal something.",
+        "Stigma",
+        True,
+    ),
+    (
+        "Peterborough",
+        PROMPT_TRY_NEXT,
+        "A card that explains your rights that you can show at reception.",
+        "GP registration without an address",
+        False,
+    ),
+    (
+        "Peterborough",
+        PROMPT_GOT_IN_THE_WAY,
+        "Everything is online now and the library computers are always booked.",
+        "Phones and data",
+        False,
+    ),
+    (
+        "East Cambs",
+        PROMPT_GOT_IN_THE_WAY,
+        "The bus to Ely only runs twice a day so I miss appointments.",
+        None,
+        True,
+    ),
+    (
+        "East Cambs",
+        PROMPT_ONE_THING,
+        "Small towns get forgotten. Ask us what we need.",
+        "Being listened to",
+        False,
+    ),
+]
+
+# Enquiries: title, framing, stage, hubs, partner organisations, themes as evidence, the questions,
+# and for later stages what was found, decided, changed and learned.
+ENQUIRIES: list[dict[str, Any]] = [
+    {
+        "title": "Registering with a GP without a fixed address",
+        "framing": "People sleeping rough or sofa-surfing are turned away from GP surgeries, so small problems become emergencies.",
+        "stage": "act",
+        "hubs": ["Cambridge & South", "Peterborough"],
+        "partners": ["Cambridgeshire and Peterborough NHS Foundation Trust", "Cambridgeshire County Council"],
+        "themes": ["GP registration without an address"],
+        "questions": "Which surgeries turn people away, and why?\nWhat do reception staff believe the rules are?",
+        "findings": "Most refusals came from staff believing proof of address is required. It is not.",
+        "decisions": "Every practice gets a short guide and a rights card; experts by experience help train reception teams.",
+    },
+    {
+        "title": "A trusted person for everyone who needs one",
+        "framing": "People retell their story to every new worker and nobody speaks up for them.",
+        "stage": "explore",
+        "hubs": ["Cambridge & South"],
+        "partners": ["Riverside Recovery", "Probation Service, East of England"],
+        "themes": ["Being listened to"],
+        "questions": "What makes someone trusted?\nWho could be a trusted person, and with what time and training?",
+    },
+    {
+        "title": "Phones, credit and data for getting help",
+        "framing": "Services moved online and to phone booking; without credit or data people are cut off.",
+        "stage": "frame",
+        "hubs": ["Peterborough"],
+        "partners": ["Peterborough City Council"],
+        "themes": ["Phones and data"],
+    },
+    {
+        "title": "Challenging stigma: the film",
+        "framing": "Staff judge people on their past. Our own film, shown in staff training, could change that.",
+        "stage": "learn",
+        "hubs": ["Cambridge & South", "Peterborough"],
+        "partners": ["Cambridgeshire Constabulary"],
+        "themes": ["Stigma"],
+        "findings": "Staff who saw the film spoke about people differently in the following weeks.",
+        "decisions": "Show the film in every new starter's induction.",
+        "outcomes": "Shown to 140 new police and council staff so far.",
+        "learned": "Hearing it from people themselves landed far better than slides.",
+    },
+]
+
+# Actions: enquiry title, what, owning organisation, days from the demo's "today" it is due (negative:
+# already past), status, and the update its owner wrote (kind, text), if any.
+ACTIONS: list[tuple[str, str, str, int, str, tuple[str, str] | None]] = [
+    (
+        "Registering with a GP without a fixed address",
+        "Send every practice the guide on registering people with no fixed address",
+        "Cambridgeshire and Peterborough NHS Foundation Trust",
+        -30,
+        "done",
+        ("we_did", "Every GP practice in the area has the guide, and the rights card is at every hub."),
+    ),
+    (
+        "Registering with a GP without a fixed address",
+        "Train reception teams, with experts by experience leading part of each session",
+        "Cambridgeshire and Peterborough NHS Foundation Trust",
+        45,
+        "in_progress",
+        ("progress", "Four practices trained so far; two sessions were led by hub members."),
+    ),
+    (
+        "Registering with a GP without a fixed address",
+        "Let people book without a phone call at eight in the morning",
+        "Cambridgeshire County Council",
+        -10,
+        "wont_do",
+        (
+            "could_not",
+            "Booking systems belong to each practice, so the council cannot change them. We have asked the NHS trust to take it up.",
+        ),
+    ),
+    (
+        "A trusted person for everyone who needs one",
+        "Find out what a trusted person would need: time, training, supervision",
+        "Riverside Recovery",
+        -5,
+        "not_started",
+        None,
+    ),
+    (
+        "Challenging stigma: the film",
+        "Add the film to new starters' induction",
+        "Cambridgeshire Constabulary",
+        -60,
+        "done",
+        ("we_did", "The film is now part of every new starter's induction in the police and the council."),
+    ),
+]
+
+LEADER_MESSAGE = {
+    "hub": "Cambridge & South",
+    "text": "Take on one commitment and see it through yourself, from the start to the result, and come and tell us how it went.",
+    "reply": "Thank you. I will personally see through the GP registration work and come to your March meeting to report back.",
+    "commitment": "Report back in person on GP registration at the hub's March meeting",
+    "due_in_days": 120,
+}

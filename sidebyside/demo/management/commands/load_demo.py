@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,10 +13,18 @@ from django.db import transaction
 
 from sidebyside.accounts.models import User
 from sidebyside.demo import data
+from sidebyside.enquiries import services as enquiries
+from sidebyside.enquiries.models import Action, Digest, Enquiry, LeaderMessage, Notice, StageMove, Update
 from sidebyside.gatherings.method_library import seed_methods
 from sidebyside.gatherings.models import Gathering, Registration
 from sidebyside.hubs.models import Hub, Membership, Organisation, Programme
+from sidebyside.insights import services as insights
+from sidebyside.insights.models import Theme
+from sidebyside.people import consent
 from sidebyside.people.models import CatchUp, Consent, Person, SupportNeeds, WellbeingPlan
+from sidebyside.voices import services as voices
+from sidebyside.voices.models import Contribution, Prompt
+from sidebyside.voices.prompt_library import seed_prompts
 
 LONDON = ZoneInfo("Europe/London")
 # Demo history runs up to this date, and two sessions are planned after it.
@@ -123,6 +132,8 @@ class Command(BaseCommand):
                 if expertise != "profession":
                     self._person(user.person, person_index, peer_mentor if i else None)
             self._gatherings(hub, spec)
+        if not Enquiry.objects.filter(programme=programme).exists():
+            _Loop(programme, manager, leader, organisations).build()
         self.stdout.write(
             self.style.SUCCESS(f"Demo programme ready: {programme.name}, {len(data.HUBS)} hubs.")
         )
@@ -223,3 +234,188 @@ class Command(BaseCommand):
                 Registration.objects.get_or_create(
                     gathering=gathering, person=person, defaults={"status": status}
                 )
+
+
+DEMO_UUIDS = uuid.UUID("6f1d1f2e-3c39-4b8e-9a55-5d0c3a7e2b10")
+
+
+def _at(day: datetime.date, hour: int = 12) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=LONDON)
+
+
+class _Loop:
+    """The whole loop, once: what people said, themes, enquiries at each stage, actions owned by
+    partners, updates for contributors (already sent to them in a past digest), and a message to
+    the senior leader with their reply and commitment. Built through the services, as people would,
+    then dated back into the demo's history."""
+
+    def __init__(
+        self, programme: Programme, manager: User, leader: User, organisations: dict[str, Organisation]
+    ) -> None:
+        self.programme, self.manager, self.leader = programme, manager, leader
+        self.organisations = organisations
+        self.hubs = {h.name: h for h in Hub.objects.filter(programme=programme)}
+
+    def build(self) -> None:
+        seed_prompts(self.programme)
+        said = self._contributions()
+        themes = self._themes(said)
+        built = {spec["title"]: self._enquiry(spec, themes) for spec in data.ENQUIRIES}
+        for index, (title, what, organisation, due_in, status, update) in enumerate(data.ACTIONS):
+            self._action(built[title], what, self.organisations[organisation], due_in, status, update, index)
+        self._leader_message()
+        self._sent_in_a_digest()
+
+    def _authors(self, hub: Hub) -> list[Person]:
+        """The hub's members who agreed to be recorded by name, in a fixed order."""
+        people = Person.objects.filter(
+            user__memberships__hub=hub,
+            user__memberships__role=Membership.Role.MEMBER,
+            user__memberships__ended_at__isnull=True,
+        ).order_by("pk")
+        return [p for p in people if consent.may_record(p)]
+
+    def _contributions(self) -> list[tuple[Contribution, str | None]]:
+        prompts = list(Prompt.objects.filter(programme=self.programme))
+        made: list[tuple[Contribution, str | None]] = []
+        for index, (hub_name, opening, text, theme, named) in enumerate(data.CONTRIBUTIONS):
+            hub = self.hubs[hub_name]
+            gathering = (
+                Gathering.objects.filter(hub=hub, starts_at__lt=_at(HISTORY_ENDS))
+                .order_by("-starts_at")
+                .first()
+            )
+            authors = self._authors(hub)
+            author = authors[index % len(authors)] if named and authors else None
+            level = consent.quote_level(author) if author else None
+            stored = voices.contribution_add(
+                uuid_value=uuid.uuid5(DEMO_UUIDS, f"contribution-{index}"),
+                hub_id=hub.pk,
+                text=text,
+                channel=Contribution.Channel.FACILITATOR if author else Contribution.Channel.PAPER,
+                gathering=gathering,
+                prompt=next(p for p in prompts if p.text.startswith(opening)),
+                author=author,
+                identify_as=level
+                if level in Contribution.Identify.values
+                else Contribution.Identify.ANONYMOUS,
+                state=Contribution.State.SHOWN,
+                said_at=gathering.starts_at + datetime.timedelta(minutes=30 + index)
+                if gathering
+                else _at(HISTORY_ENDS),
+            )
+            made.append((stored.contribution, theme))
+        return made
+
+    def _themes(self, said: list[tuple[Contribution, str | None]]) -> dict[str, Theme]:
+        themes: dict[str, Theme] = {}
+        for name, (description, colour) in data.THEMES.items():
+            theme = Theme.objects.filter(programme=self.programme, name=name).first()
+            themes[name] = theme or insights.theme_create(
+                actor=self.manager,
+                programme=self.programme,
+                name=name,
+                description=description,
+                colour=colour,
+            )
+            insights.tags_add(
+                actor=self.manager, theme=themes[name], contributions=[c for c, t in said if t == name]
+            )
+        return themes
+
+    def _enquiry(self, spec: dict[str, Any], themes: dict[str, Theme]) -> Enquiry:
+        hubs = [self.hubs[name] for name in spec["hubs"]]
+        # Led by the first hub's coordinator (by profession) and one of its members (by experience).
+        coordinator = Membership.objects.filter(hub=hubs[0], role=Membership.Role.COORDINATOR).first()
+        member = next(iter(self._authors(hubs[0])), None)
+        co_leads = [x.user for x in (coordinator, member) if x is not None]
+        enquiry = enquiries.enquiry_create(
+            actor=self.manager,
+            programme=self.programme,
+            title=spec["title"],
+            framing=spec["framing"],
+            hubs=hubs,
+            partners=[self.organisations[name] for name in spec["partners"]],
+            co_leads=co_leads,
+            questions=spec.get("questions", ""),
+        )
+        record = {k: spec[k] for k in ("findings", "decisions", "outcomes", "learned") if k in spec}
+        if record:
+            enquiry = enquiries.enquiry_update(actor=self.manager, enquiry=enquiry, **record)
+        for name in spec["themes"]:
+            enquiries.evidence_link(actor=self.manager, enquiry=enquiry, theme=themes[name])
+        stages = list(Enquiry.Stage.values)
+        for stage in stages[1 : stages.index(spec["stage"]) + 1]:
+            enquiries.enquiry_move(actor=self.manager, enquiry=enquiry, to_stage=stage)
+        # Dated back: started a year before the demo's "today", a stage every couple of months.
+        moves = list(StageMove.objects.filter(enquiry=enquiry).order_by("pk"))
+        for step, move in enumerate(moves):
+            when = _at(HISTORY_ENDS - datetime.timedelta(days=360 - 70 * step))
+            StageMove.objects.filter(pk=move.pk).update(moved_at=when)
+        Enquiry.objects.filter(pk=enquiry.pk).update(
+            created_at=_at(HISTORY_ENDS - datetime.timedelta(days=360)),
+            stage_changed_at=_at(HISTORY_ENDS - datetime.timedelta(days=360 - 70 * (len(moves) - 1))),
+        )
+        enquiry.refresh_from_db()
+        return enquiry
+
+    def _action(
+        self,
+        enquiry: Enquiry,
+        what: str,
+        organisation: Organisation,
+        due_in: int,
+        status: str,
+        update: tuple[str, str] | None,
+        index: int,
+    ) -> None:
+        action = enquiries.action_create(
+            actor=self.manager,
+            enquiry=enquiry,
+            what=what,
+            organisation=organisation,
+            due_on=HISTORY_ENDS + datetime.timedelta(days=due_in),
+        )
+        if status != Action.Status.NOT_STARTED:
+            reason = update[1] if status in Action.NEED_REASON and update else ""
+            enquiries.action_set_status(actor=self.manager, action=action, status=status, reason=reason[:500])
+        if update is not None:
+            kind, text = update
+            enquiries.update_post(actor=self.manager, enquiry=enquiry, action=action, kind=kind, text=text)
+        when = _at(HISTORY_ENDS - datetime.timedelta(days=40 - 5 * index))
+        Action.objects.filter(pk=action.pk).update(created_at=when, updated_at=when)
+        Update.objects.filter(action=action).update(created_at=when, updated_at=when)
+
+    def _leader_message(self) -> None:
+        spec = data.LEADER_MESSAGE
+        hub = self.hubs[spec["hub"]]
+        coordinator = Membership.objects.get(hub=hub, role=Membership.Role.COORDINATOR, ended_at=None).user
+        message = enquiries.message_create(actor=coordinator, hub=hub, text=spec["text"], leader=self.leader)
+        # Sent before the demo's history ends: nothing goes into today's outbox.
+        sent_at = _at(HISTORY_ENDS - datetime.timedelta(days=50))
+        LeaderMessage.objects.filter(pk=message.pk).update(status=LeaderMessage.Status.SENT, sent_at=sent_at)
+        message.refresh_from_db()
+        enquiries.message_reply(
+            actor=self.leader,
+            message=message,
+            reply=spec["reply"],
+            commitment=spec["commitment"],
+            due_on=HISTORY_ENDS + datetime.timedelta(days=spec["due_in_days"]),
+        )
+
+    def _sent_in_a_digest(self) -> None:
+        """The updates above reached people in last month's digest; the worker sends only new ones."""
+        sent_at = _at(HISTORY_ENDS - datetime.timedelta(days=3), hour=11)
+        Notice.objects.filter(digest__isnull=True).update(created_at=sent_at - datetime.timedelta(days=2))
+        waiting: dict[int, list[int]] = {}
+        for notice_id, person_id in Notice.objects.filter(digest__isnull=True).values_list("pk", "person_id"):
+            waiting.setdefault(person_id, []).append(notice_id)
+        for person in Person.objects.filter(pk__in=list(waiting)).order_by("pk"):
+            digest = Digest.objects.create(
+                person=person,
+                created_at=sent_at,
+                channel=person.preferred_channel,
+                outcome=Digest.Outcome.QUEUED,
+                count=len(waiting[person.pk]),
+            )
+            Notice.objects.filter(pk__in=waiting[person.pk]).update(digest=digest)
