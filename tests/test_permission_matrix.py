@@ -486,6 +486,12 @@ MATRIX: dict[str, Entry] = {
         ),
         kwargs=PROGRAMME,
     ),
+    "insights:theme_new": Entry(
+        roles(
+            member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+        ),
+        kwargs=PROGRAMME,
+    ),
     "insights:pictures": Entry(
         roles(
             member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403

@@ -27,36 +27,49 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     def items() -> list[NavItem]:
         roles = roles_of(user)
         path = request.path
-        entries: list[tuple[str, str]] = []
+        # label, address, and the other addresses whose pages belong under it
+        entries: list[tuple[str, str, tuple[str, ...]]] = []
         programme_ids = sorted(roles.programme_ids())
         programme = Programme.objects.filter(pk__in=programme_ids).order_by("pk").first()
         if programme is not None and user.has_perm("hubs.view_programme", programme):
-            entries.append(("Dashboard", reverse("dashboards:programme", args=[programme.pk])))
-            entries.append(("Organisations", reverse("hubs:organisation_list", args=[programme.pk])))
+            at = f"/programmes/{programme.pk}/"
+            entries.append(("Dashboard", reverse("dashboards:programme", args=[programme.pk]), ()))
+            entries.append(("Organisations", reverse("hubs:organisation_list", args=[programme.pk]), ()))
             if user.has_perm("gatherings.view_methods", programme):
-                entries.append(("Methods", reverse("gatherings:method_list", args=[programme.pk])))
+                entries.append(("Methods", reverse("gatherings:method_list", args=[programme.pk]), ()))
             if user.has_perm("voices.view_prompts", programme):
-                entries.append(("Questions", reverse("voices:prompt_list", args=[programme.pk])))
+                entries.append(("Questions", reverse("voices:prompt_list", args=[programme.pk]), ()))
             if user.has_perm("insights.view_themes", programme):
-                entries.append(("Themes", reverse("insights:themes", args=[programme.pk])))
-            entries.append(("Enquiries", reverse("enquiries:board", args=[programme.pk])))
+                themes = ("/themes/", "/theme-tags/", "/theming-runs/")
+                entries.append(("Themes", reverse("insights:themes", args=[programme.pk]), themes))
+            enquiries = (
+                *("/enquiries/", "/actions/", "/evidence/", "/updates/", "/messages-to-leaders/"),
+                *(f"{at}actions/", f"{at}messages-to-leaders/"),
+            )
+            entries.append(("Enquiries", reverse("enquiries:board", args=[programme.pk]), enquiries))
             staff_roles = {"programme_admin"} & roles.programme_roles.get(programme.pk, frozenset())
             if staff_roles or any({"coordinator", "facilitator"} & r for r in roles.hub_roles.values()):
-                entries.append(("People", reverse("people:programme_people", args=[programme.pk])))
+                entries.append(("People", reverse("people:programme_people", args=[programme.pk]), ()))
         else:
             hub_ids = sorted(roles.hub_roles)
             for hub in Hub.objects.filter(pk__in=hub_ids, archived_at__isnull=True).order_by("name")[:3]:
-                entries.append((hub.name, reverse("dashboards:hub", args=[hub.pk])))
+                entries.append((hub.name, reverse("dashboards:hub", args=[hub.pk]), ()))
         if any("member" in hub_roles for hub_roles in roles.hub_roles.values()):
             # "What happened to what you said": a member's words and where they led.
-            entries.append(("What you said", reverse("enquiries:my_impact")))
-        entries.append(("Your gatherings", reverse("gatherings:my_gatherings")))
-        entries.append(("Your details", reverse("people:me")))
-        entries.append(("Your account", reverse("accounts:account")))
-        # The entry whose address is the longest start of this page's is the current one.
-        matching = [url for _, url in entries if path.startswith(url)]
-        current = max(matching, key=len) if matching else None
-        return [NavItem(label, url, url == current) for label, url in entries]
+            entries.append(("What you said", reverse("enquiries:my_impact"), ()))
+        entries.append(("Your gatherings", reverse("gatherings:my_gatherings"), ()))
+        entries.append(("Your details", reverse("people:me"), ()))
+        entries.append(("Your account", reverse("accounts:account"), ()))
+        # The entry with the longest address that starts this page's is the current one; the
+        # dashboard only on its own page (every programme page's address starts with its address).
+        best, current = -1, None
+        for label, url, also in entries:
+            for prefix in (url, *also):
+                exact_only = label == "Dashboard" and prefix == url
+                matches = path == prefix if exact_only else path.startswith(prefix)
+                if matches and len(prefix) > best:
+                    best, current = len(prefix), label
+        return [NavItem(label, url, label == current) for label, url, _ in entries]
 
     # Lazy: pages that never render the navigation (JSON, redirects) run no query.
     return {"navigation": SimpleLazyObject(items)}

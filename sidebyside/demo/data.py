@@ -17,6 +17,13 @@ PROGRAMME = {
 
 MANAGER = {"email": "manager@example.org", "full_name": "Alex Morgan", "expertise": "profession"}
 LEADER = {"email": "director@example.org", "full_name": "Priya Natarajan", "expertise": "profession"}
+# A partner's lead for the NHS trust, who owns and updates the trust's actions.
+PARTNER_LEADER = {
+    "email": "partnerships.nhs@example.org",
+    "full_name": "Owen Adeyemi",
+    "expertise": "profession",
+}
+PARTNER_ORGANISATION = "Cambridgeshire and Peterborough NHS Foundation Trust"
 
 ORGANISATIONS = [
     ("Cambridgeshire County Council", "council", "https://www.example.org/county-council"),
@@ -474,7 +481,7 @@ ACTIONS: list[tuple[str, str, str, int, str, tuple[str, str] | None]] = [
     ),
 ]
 
-LEADER_MESSAGE = {
+LEADER_MESSAGE: dict[str, Any] = {
     "hub": "Cambridge & South",
     "text": "Take on one commitment and see it through yourself, from the start to the result, and come and tell us how it went.",
     "reply": "Thank you. I will personally see through the GP registration work and come to your March meeting to report back.",

@@ -12,12 +12,36 @@ from django.utils import timezone
 from sidebyside.accounts.models import User
 from sidebyside.core.forms import GovukDateField, GovukForm
 from sidebyside.enquiries.models import STAGES, Action, Enquiry, Update
-from sidebyside.hubs.models import Hub, Organisation, Programme
+from sidebyside.hubs.models import Hub, Membership, Organisation, Programme
 
 
 class PersonChoice(forms.ModelMultipleChoiceField):
+    """People to choose from, each with their kind of expertise and where they are: their hubs, or
+    for those with a role across the programme, their organisation. ``places`` is set by the form."""
+
+    places: dict[int, str] = {}
+
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.display_name} ({obj.get_expertise_display().lower()})"
+        where = self.places.get(obj.pk, "")
+        return f"{obj.display_name} ({obj.get_expertise_display().lower()}{', ' + where if where else ''})"
+
+
+def places_of(programme: Programme) -> dict[int, str]:
+    """Each person's hubs in the programme (or, with no hub, their organisation), by user id. One query."""
+    hubs: dict[int, set[str]] = {}
+    organisations: dict[int, set[str]] = {}
+    rows = Membership.objects.filter(programme=programme, ended_at__isnull=True).values_list(
+        "user_id", "hub__name", "organisation__name"
+    )
+    for user_id, hub, organisation in rows:
+        if hub:
+            hubs.setdefault(user_id, set()).add(hub)
+        elif organisation:
+            organisations.setdefault(user_id, set()).add(organisation)
+    return {
+        user_id: ", ".join(sorted(hubs.get(user_id) or organisations.get(user_id) or ()))
+        for user_id in set(hubs) | set(organisations)
+    }
 
 
 class OwnerChoice(forms.ModelChoiceField):
@@ -94,6 +118,7 @@ class EnquiryForm(GovukForm):
             programme=programme, archived_at__isnull=True
         )
         _field(self, "co_leads").queryset = programme_people(programme)
+        _field(self, "co_leads").places = places_of(programme)
         if record:  # changing an enquiry: the whole record
             for name, label in (
                 ("findings", "What we found"),
@@ -217,12 +242,17 @@ class StatusForm(GovukForm):
         error_messages={"max_length": "Keep the reason under 500 letters"},
     )
     update_text = forms.CharField(
-        label="An update for the people whose words led here (optional)",
-        help_text="Plain words, a few sentences. It goes on their page and in their next weekly message.",
+        label="An update on what happened (optional)",
+        help_text="Plain words, a few sentences. It is shown on the enquiry and on this action.",
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"max_length": "Keep the update under 1,000 letters"},
+    )
+    tell_contributors = forms.BooleanField(
+        label="Tell the people whose words led here (on their page and in their weekly message)",
+        required=False,
+        initial=True,
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -177,3 +177,4 @@ class CommitmentStatusForm(StatusForm):
             "What happened, in plain words. It is passed on to the people whose words led here."
         )
         self.fields["lock_version"].required = True
+        del self.fields["tell_contributors"]  # a commitment's update always goes back to the hub

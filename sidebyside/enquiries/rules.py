@@ -88,10 +88,10 @@ def owns_action(user: Any, obj: Any) -> bool:
         return True
     if obj.organisation_id is None:
         return False
-    return obj.organisation_id in _leader_organisations(user, obj.programme_id)
+    return obj.organisation_id in leader_organisations(user, obj.programme_id)
 
 
-def _leader_organisations(user: Any, programme_id: int) -> set[int]:
+def leader_organisations(user: Any, programme_id: int) -> set[int]:
     """The organisations the user is a partner or leader for in the programme: read once a request."""
     cache: dict[int, set[int]] = user.__dict__.setdefault("_sidebyside_leader_orgs", {})
     if programme_id not in cache:

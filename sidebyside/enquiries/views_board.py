@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,6 +31,8 @@ from sidebyside.enquiries.forms_board import (
 )
 from sidebyside.enquiries.models import RAG_LABELS, Action, Enquiry, Evidence, Update, overdue
 from sidebyside.enquiries.quotes import quotable, quotes
+from sidebyside.enquiries.rules import leader_organisations
+from sidebyside.hubs.models import Hub
 from sidebyside.insights.access import get_theme_for, readable_hubs
 from sidebyside.insights.models import Tag, Theme
 from sidebyside.voices.models import Contribution
@@ -107,9 +109,17 @@ def enquiry_add(request: HttpRequest, programme_id: int) -> HttpResponse:
         theme = get_theme_for(request.user, int(theme_id))
         if theme.programme_id != programme.pk:
             raise Http404
-    form = EnquiryForm(
-        request.POST or None, programme=programme, initial={"title": theme.name if theme else ""}
-    )
+    initial: dict[str, Any] = {"title": theme.name if theme else ""}
+    if theme is not None:
+        # Started from a theme: the hubs whose people's words are in it, ticked to begin with.
+        initial["hubs"] = list(
+            Hub.objects.filter(
+                programme=programme,
+                archived_at__isnull=True,
+                pk__in=Tag.objects.filter(theme=theme, confirmed=True).values("contribution__hub_id"),
+            ).values_list("pk", flat=True)
+        )
+    form = EnquiryForm(request.POST or None, programme=programme, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -142,17 +152,34 @@ def enquiry_add(request: HttpRequest, programme_id: int) -> HttpResponse:
 # --- One enquiry -------------------------------------------------------------------------------------
 
 
+# Each linked theme's newest tags made by people, then those people checked: the index
+# insights_tag_theme_page read backwards, theme by theme. (The newest tags of all the themes at
+# once would be found by reading the whole table's newest tags first, and a programme whose tags
+# are not the newest in the database would wait for all of them to be passed over.)
+NEWEST_BY_PEOPLE = (Coalesce(F("confidence"), Value(-1.0)).asc(), F("pk").desc())
+TAGGED_CANDIDATES = 30
+
+
+def _newest_tagged(theme_id: int) -> QuerySet[Tag, Any]:
+    newest = (
+        Tag.objects.filter(theme_id=theme_id, confirmed=True)
+        .order_by(*NEWEST_BY_PEOPLE)
+        .values("pk")[:TAGGED_CANDIDATES]
+    )
+    # Wrapped once more: SQLite takes no LIMIT in a part of a UNION.
+    return Tag.objects.filter(pk__in=newest).values("contribution_id")
+
+
 def _evidence_quotes(request: HttpRequest, enquiry: Enquiry, theme_ids: list[int]) -> list[Any]:
     direct = quotable(Contribution.objects.filter(evidence__enquiry=enquiry))
-    tagged = quotable(
-        Contribution.objects.filter(
-            pk__in=Tag.objects.filter(theme_id__in=theme_ids, confirmed=True)
-            .order_by("-pk")
-            .values("contribution_id")[:30]
-        )
+    per_theme = [_newest_tagged(theme_id) for theme_id in theme_ids]
+    tagged = (
+        quotable(Contribution.objects.filter(pk__in=per_theme[0].union(*per_theme[1:], all=True)))
+        if per_theme
+        else Contribution.objects.none()
     )
     candidates = list(direct.select_related("author__user", "hub").order_by("-said_at")[:20]) + list(
-        tagged.select_related("author__user", "hub").order_by("-said_at")
+        tagged.select_related("author__user", "hub").order_by("-said_at")[:TAGGED_CANDIDATES]
     )
     unique: dict[int, Contribution] = {}
     for contribution in candidates:
@@ -461,6 +488,7 @@ def _action_page(request: HttpRequest, action: Action, form: StatusForm | None =
             initial={"status": action.status, "reason": action.reason, "lock_version": action.lock_version}
         )
     rag = action.rag()
+    names = access.shows_names(request.user, action.programme_id)
     return render(
         request,
         "enquiries/action.html",
@@ -475,7 +503,8 @@ def _action_page(request: HttpRequest, action: Action, form: StatusForm | None =
             "can_change": action.enquiry is not None
             and request.user.has_perm("enquiries.change_enquiry", action.enquiry),
             "form": form if can_update else None,
-            "names": access.shows_names(request.user, action.programme_id),
+            "names": names,
+            "owner_name": owner_name(request.user, action, names),
         },
     )
 
@@ -530,16 +559,19 @@ def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
                 status=data["status"],
                 reason=data["reason"],
                 update_text=data["update_text"],
+                tell_contributors=data["tell_contributors"],
                 lock_version=data["lock_version"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            done = (
-                "Saved. The update will reach the people whose words led here"
-                if data["update_text"]
-                else "Saved"
-            )
+            done = "Saved"
+            if data["update_text"]:
+                done = (
+                    "Saved. The update will reach the people whose words led here"
+                    if data["tell_contributors"]
+                    else "Saved, with the update (not sent to the people whose words led here)"
+                )
             messages.success(request, done)
             return redirect("enquiries:action", action_id=action.pk)
     return _action_page(request, action, form)
@@ -559,7 +591,8 @@ def action_delete(request: HttpRequest, action_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def actions_list(request: HttpRequest, programme_id: int) -> HttpResponse:
-    """The programme's open actions, overdue first; ?show=overdue for those only."""
+    """The programme's open actions, overdue first; ?show=overdue for those only; ?show=yours for
+    those the user owns or their organisation (as its partner or leader) owns."""
     programme = access.get_enquiries_programme_for(request.user, programme_id, "actions")
     today = timezone.localdate()
     rows = (
@@ -568,11 +601,20 @@ def actions_list(request: HttpRequest, programme_id: int) -> HttpResponse:
         .select_related("enquiry", "message__hub", "owner", "organisation")
     )
     show = request.GET.get("show", "")
+    yours = Q(owner_id=request.user.pk) | Q(
+        organisation_id__in=sorted(leader_organisations(request.user, programme.pk))
+    )
     if show == "overdue":
         rows = rows.filter(overdue(today))
+    elif show == "yours":
+        rows = rows.filter(yours)
+    else:
+        show = ""
     rows = rows.order_by(Coalesce("due_on", Value("9999-12-31")).asc(), "pk")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    names = access.shows_names(request.user, programme.pk)
     for action in page:
+        action.owner_shown = owner_name(request.user, action, names)  # type: ignore[attr-defined]
         action.rag_now = action.rag(today)  # type: ignore[attr-defined]
         action.rag_label = RAG_LABELS[action.rag_now]  # type: ignore[attr-defined]
     return render(
@@ -582,11 +624,23 @@ def actions_list(request: HttpRequest, programme_id: int) -> HttpResponse:
             "programme": programme,
             "page": page,
             "show": show,
-            "query_string": "show=overdue" if show == "overdue" else "",
+            "query_string": f"show={show}" if show else "",
+            "yours_count": Action.objects.filter(programme=programme)
+            .exclude(status__in=Action.CLOSED)
+            .filter(yours)
+            .count(),
             "overdue_count": Action.objects.filter(Q(programme=programme) & overdue(today)).count(),
-            "names": access.shows_names(request.user, programme.pk),
         },
     )
+
+
+def owner_name(user: Any, action: Action, names: bool) -> str:
+    """How the action's owner is shown: by name to those who see names, as "You" to the owner."""
+    if action.owner is None:
+        return ""
+    if action.owner_id == user.pk:
+        return "You"
+    return action.owner.display_name if names else ""
 
 
 # --- Updates -----------------------------------------------------------------------------------------

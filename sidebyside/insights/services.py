@@ -426,7 +426,8 @@ def _suggest(run: ThemingRun) -> None:
             )
         recount(Theme.objects.filter(run=run).values_list("pk", flat=True))
         ThemingRun.objects.filter(pk=run.pk).update(embedder=result.embedder)
-        _finish(run, ThemingRun.State.DONE, f"{len(result.themes)} themes suggested")
+        found = len(result.themes)
+        _finish(run, ThemingRun.State.DONE, f"{found} {'theme' if found == 1 else 'themes'} suggested")
 
 
 HINT_EXAMPLES = 50  # contributions of each confirmed theme, and of each suggestion, compared

@@ -16,6 +16,7 @@ urlpatterns = [
         views.picture_download,
         name="picture_download",
     ),
+    path("programmes/<int:programme_id>/themes/new/", views.theme_new, name="theme_new"),
     path("themes/<int:theme_id>/", views.theme_detail, name="theme"),
     path("themes/<int:theme_id>/change/", views.theme_edit, name="theme_edit"),
     path("themes/<int:theme_id>/add/", views.theme_add, name="theme_add"),

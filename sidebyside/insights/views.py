@@ -335,6 +335,18 @@ class ThemeForm(GovukForm):
         ).exclude(pk=theme.pk)
 
 
+class NewThemeForm(ThemeForm):
+    """A theme made by hand: the same questions, with main themes of the programme to sit under."""
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        GovukForm.__init__(self, *args, **kwargs)  # not ThemeForm's: there is no theme yet
+        del self.fields["lock_version"]
+        self.fields["colour"].initial = Theme.Colour.BLUE
+        forms_field(self, "parent").queryset = Theme.objects.filter(
+            programme=programme, status=Theme.Status.CONFIRMED, parent__isnull=True
+        ).order_by("name")
+
+
 class MoveForm(OtherThemeForm):
     target_label = "Move to"
     required_message = "Choose the theme to move it to"
@@ -438,6 +450,32 @@ def theme_edit(request: HttpRequest, theme_id: int) -> HttpResponse:
     return render(
         request, "insights/theme_edit.html", {"theme": theme, "programme": theme.programme, "form": form}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_new(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """Make a theme by hand (people can name what they hear without asking the machine); then put
+    contributions in it from its page."""
+    programme = get_themes_programme_for(request.user, programme_id, "change")
+    form = NewThemeForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            theme = services.theme_create(
+                actor=_actor(request),
+                programme=programme,
+                name=data["name"],
+                description=data["description"],
+                colour=data["colour"],
+                parent=data["parent"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Theme made: {theme.name}. Now add what people said to it.")
+            return redirect("insights:theme_add", theme_id=theme.pk)
+    return render(request, "insights/theme_new.html", {"programme": programme, "form": form})
 
 
 @login_required

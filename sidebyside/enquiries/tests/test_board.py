@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -12,7 +13,8 @@ from django.utils import timezone
 
 from sidebyside.enquiries import services
 from sidebyside.enquiries.measures import loop_closure
-from sidebyside.enquiries.models import Action, Enquiry, Evidence, Notice, StageMove
+from sidebyside.enquiries.models import Action, Enquiry, Evidence, Notice, StageMove, Update
+from sidebyside.hubs.models import Organisation
 from sidebyside.insights.models import Tag, Theme
 from sidebyside.people.services import person_create
 from sidebyside.voices.models import Contribution
@@ -47,6 +49,15 @@ def test_start_an_enquiry_from_a_theme_links_it(
     client_for: Any, programme: Any, hub: Any, personas: Any
 ) -> None:
     theme = Theme.objects.create(programme=programme, name="Housing")
+    Tag.objects.create(contribution=_said(hub, "No flat to go to"), theme=theme, confirmed=True)
+    form = client_for("coordinator").get(
+        reverse("enquiries:enquiry_add", args=[programme.pk]) + f"?theme={theme.pk}"
+    )
+    page = form.content.decode()
+    # The hub whose people's words are in the theme starts ticked; each person shows where they are.
+    ticked = re.findall(r'<input[^>]*name="hubs"[^>]*value="(\d+)" checked>', page)
+    assert ticked == [str(hub.pk)]
+    assert f"{personas['member'].display_name} (expert by experience, {hub.name})" in page
     response = client_for("coordinator").post(
         reverse("enquiries:enquiry_add", args=[programme.pk]) + f"?theme={theme.pk}",
         {
@@ -157,8 +168,17 @@ def test_the_owning_organisations_leader_marks_done_and_contributors_are_told(
     url = reverse("enquiries:action_status", args=[action.pk])
     response = client_for("leader").post(url, {"status": "wont_do", "reason": ""})
     assert "Say why it will not be done" in response.content.decode()
+    page = client_for("leader").get(reverse("enquiries:action", args=[action.pk])).content.decode()
+    assert 'name="tell_contributors"' in page
+    assert re.search(r'name="tell_contributors"[^>]*checked', page)  # ticked unless they untick it
     response = client_for("leader").post(
-        url, {"status": "done", "update_text": "Reception now accepts a care-of address", "lock_version": 0}
+        url,
+        {
+            "status": "done",
+            "update_text": "Reception now accepts a care-of address",
+            "tell_contributors": "on",
+            "lock_version": 0,
+        },
     )
     assert response.status_code == 302
     action.refresh_from_db()
@@ -168,6 +188,25 @@ def test_the_owning_organisations_leader_marks_done_and_contributors_are_told(
     assert notice.person == person
     assert notice.update.kind == "we_did"
     assert client_for("other_member").post(url, {"status": "stuck", "reason": "x"}).status_code == 404
+
+
+def test_an_update_with_a_status_can_stay_off_peoples_pages(
+    enquiry: Enquiry, hub: Any, personas: Any, client_for: Any
+) -> None:
+    person = person_create(actor=personas["coordinator"], hub=hub, full_name="Dee Ray")
+    said = _said(hub, "Turned away at reception", author=person)
+    services.evidence_link(actor=personas["coordinator"], enquiry=enquiry, contribution=said)
+    action = services.action_create(
+        actor=personas["coordinator"], enquiry=enquiry, what="Ask", owner=personas["coordinator"]
+    )
+    response = client_for("coordinator").post(
+        reverse("enquiries:action_status", args=[action.pk]),
+        {"status": "in_progress", "update_text": "Asked, no answer yet", "lock_version": 0},
+    )
+    assert response.status_code == 302
+    update = Update.objects.get()
+    assert (update.kind, update.tell_contributors, update.told) == ("progress", False, 0)
+    assert not Notice.objects.exists()
 
 
 def test_an_update_needs_words(enquiry: Enquiry, client_for: Any) -> None:
@@ -261,3 +300,30 @@ def test_loop_closure_figures(programme: Any, hub: Any, other_hub: Any, personas
     assert figures[other_hub.pk].linked == 0
     assert figures[other_hub.pk].median_days is None
     assert (total.contributions, total.linked, total.told, total.linked_percent) == (4, 2, 2, 50)
+
+
+def test_leaders_find_their_organisations_actions_and_see_themselves_as_owner(
+    enquiry: Enquiry, organisation: Any, programme: Any, personas: Any, client_for: Any
+) -> None:
+    coordinator, leader = personas["coordinator"], personas["leader"]
+    other = Organisation.objects.create(programme=programme, name="Another trust")
+    theirs = services.action_create(
+        actor=coordinator, enquiry=enquiry, what="Ours to do", organisation=organisation
+    )
+    owned = services.action_create(actor=coordinator, enquiry=enquiry, what="Mine to do", owner=leader)
+    services.action_create(actor=coordinator, enquiry=enquiry, what="Someone else's", organisation=other)
+    client = client_for("leader")
+    url = reverse("enquiries:actions", args=[programme.pk])
+    page = client.get(url + "?show=yours").content.decode()
+    assert "Ours to do" in page
+    assert "Mine to do" in page
+    assert "Someone else" not in page
+    assert "2 open actions yours or your organisation’s" in page
+    assert ">You<" in page or "You</td>" in page
+    assert leader.display_name not in page
+    action_page = client.get(reverse("enquiries:action", args=[owned.pk])).content.decode()
+    assert "You" in action_page.split("Owner</dt>")[1].split("</dd>")[0]
+    other_page = client.get(reverse("enquiries:action", args=[theirs.pk])).content.decode()
+    assert organisation.name in other_page.split("Owner</dt>")[1].split("</dd>")[0]
+    # An unknown filter shows everything, not an error.
+    assert client.get(url + "?show=everything").status_code == 200

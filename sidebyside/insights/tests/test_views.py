@@ -444,3 +444,32 @@ def test_find_to_add_offers_contributions_like_the_theme(
         "Benefits were stopped" not in html
     )
     assert "The hostel room is damp" not in html  # already in the theme
+
+
+def test_a_theme_made_by_hand(
+    coordinator: Client, programme: Programme, client_for: Callable[..., Client]
+) -> None:
+    assert (
+        reverse("insights:theme_new", args=[programme.pk])
+        in coordinator.get(themes_url(programme)).content.decode()
+    )
+    url = reverse("insights:theme_new", args=[programme.pk])
+    response = coordinator.post(url, {"name": "  ", "description": "Kept words", "colour": "green"})
+    page = response.content.decode()
+    assert "Enter a name for the theme" in page
+    assert "Kept words" in page
+    assert not Theme.objects.exists()
+    response = coordinator.post(url, {"name": "Bus fares", "description": "Getting there", "colour": "green"})
+    theme = Theme.objects.get()
+    assert (theme.name, theme.status, theme.colour, theme.programme) == (
+        "Bus fares",
+        "confirmed",
+        "green",
+        programme,
+    )
+    assert response["Location"] == reverse("insights:theme_add", args=[theme.pk])
+    # Sitting under a main theme of another programme is refused.
+    other = Theme.objects.create(programme=Programme.objects.create(name="Elsewhere"), name="Not ours")
+    response = coordinator.post(url, {"name": "Child", "colour": "blue", "parent": other.pk})
+    assert "Choose a main theme from the list" in response.content.decode()
+    assert Theme.objects.filter(programme=programme).count() == 1

@@ -25,6 +25,7 @@ from sidebyside.people.models import CatchUp, Consent, Person, SupportNeeds, Wel
 from sidebyside.voices import services as voices
 from sidebyside.voices.models import Contribution, Prompt
 from sidebyside.voices.prompt_library import seed_prompts
+from sidebyside.voices.services_moderation import safeguarding_lead_set
 
 LONDON = ZoneInfo("Europe/London")
 # Demo history runs up to this date, and two sessions are planned after it.
@@ -86,6 +87,8 @@ class Command(BaseCommand):
         _member(programme, None, manager, Membership.Role.PROGRAMME_ADMIN, council)
         leader = _user(**data.LEADER)
         _member(programme, None, leader, Membership.Role.LEADER, council)
+        partner = _user(**data.PARTNER_LEADER)
+        _member(programme, None, partner, Membership.Role.LEADER, organisations[data.PARTNER_ORGANISATION])
 
         names = [(f, la) for f in data.FIRST_NAMES for la in data.LAST_NAMES]
         rng.shuffle(names)
@@ -112,6 +115,9 @@ class Command(BaseCommand):
             )
             person_index += 1
             _member(programme, hub, coordinator, Membership.Role.COORDINATOR, council)
+            if spec["started_on"]:
+                # Concerns raised about what someone said go to the coordinator of a running hub.
+                safeguarding_lead_set(actor=manager, hub=hub, user=coordinator)
             experience, profession = spec["people"]
             peer_mentor = None
             for i in range(experience + profession):

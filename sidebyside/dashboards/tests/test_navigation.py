@@ -1,0 +1,62 @@
+"""The service navigation: each role's entries, and which one is marked as the current page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sidebyside.enquiries import services
+from sidebyside.hubs.models import Hub, Programme
+
+pytestmark = pytest.mark.django_db
+
+
+def current(client: Client, url: str) -> list[str]:
+    page = client.get(url).content.decode()
+    return re.findall(r'aria-current="page"><strong[^>]*>([^<]+)<', page)
+
+
+def entries(client: Client, url: str) -> list[str]:
+    page = client.get(url).content.decode()
+    return re.findall(
+        r'class="govuk-service-navigation__link" href="[^"]*"[^>]*>(?:<strong[^>]*>)?([^<]+)<', page
+    )
+
+
+def test_the_current_page_is_marked_under_the_right_entry(
+    client_for: Callable[..., Client], programme: Programme, hub: Hub, personas: dict[str, Any]
+) -> None:
+    enquiry = services.enquiry_create(
+        actor=personas["coordinator"], programme=programme, title="Buses", framing="Too few", hubs=[hub]
+    )
+    action = services.action_create(
+        actor=personas["coordinator"], enquiry=enquiry, what="Ask", owner=personas["coordinator"]
+    )
+    client = client_for("coordinator")
+    assert current(client, reverse("dashboards:programme", args=[programme.pk])) == ["Dashboard"]
+    for url in (
+        reverse("enquiries:board", args=[programme.pk]),
+        reverse("enquiries:actions", args=[programme.pk]),
+        reverse("enquiries:enquiry", args=[enquiry.pk]),
+        reverse("enquiries:action", args=[action.pk]),
+    ):
+        assert current(client, url) == ["Enquiries"], url
+    assert current(client, reverse("people:programme_people", args=[programme.pk])) == ["People"]
+
+
+def test_a_member_has_their_hub_and_what_they_said(client_for: Callable[..., Client], hub: Hub) -> None:
+    client = client_for("member")
+    assert entries(client, reverse("people:me")) == [
+        hub.name,
+        "What you said",
+        "Your gatherings",
+        "Your details",
+        "Your account",
+    ]
+    assert current(client, reverse("enquiries:my_impact")) == ["What you said"]
+    assert current(client, reverse("enquiries:you_said", args=[hub.pk])) == [hub.name]
