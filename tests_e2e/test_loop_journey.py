@@ -18,6 +18,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -66,7 +67,7 @@ TEMPLATES = {key: str(uuid.uuid4()) for key in settings.NOTIFY_TEMPLATE_KEYS}
 # --- The worker, as it runs for real -----------------------------------------------------------------
 
 
-def start_worker(fake: FakeNotify, site_url: str) -> subprocess.Popen[str]:
+def start_worker(fake: FakeNotify, site_url: str, log: Any) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "SIDEBYSIDE_ENV": "test",
@@ -85,13 +86,14 @@ def start_worker(fake: FakeNotify, site_url: str) -> subprocess.Popen[str]:
         [sys.executable, "manage.py", "worker", "--no-reload", "--poll", "0.2", "--no-startup-delay"],
         cwd=settings.BASE_DIR,
         env=env,
-        stdout=subprocess.PIPE,
+        # A file, not a pipe: a pipe nobody reads would stop the worker once it filled.
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
 
 
-def stop_worker(process: subprocess.Popen[str]) -> str:
+def stop_worker(process: subprocess.Popen[str], log: Any) -> str:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -99,21 +101,19 @@ def stop_worker(process: subprocess.Popen[str]) -> str:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
-    output = process.stdout.read() if process.stdout else ""
-    if process.stdout:
-        process.stdout.close()
-    return output
+    log.seek(0)
+    return str(log.read())
 
 
 @pytest.fixture
 def notify_and_worker(live_server: Any) -> Iterator[tuple[FakeNotify, subprocess.Popen[str]]]:
     """A fake Notify and one real worker process sending to it, for the whole journey."""
-    with FakeNotify() as fake:
-        worker = start_worker(fake, live_server.url)
+    with FakeNotify() as fake, tempfile.TemporaryFile("w+") as log:
+        worker = start_worker(fake, live_server.url, log)
         try:
             yield fake, worker
         finally:
-            output = stop_worker(worker)
+            output = stop_worker(worker, log)
         assert "Traceback" not in output, output
 
 
