@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from sidebyside.enquiries.models import RAG_LABELS, Action, Enquiry, Evidence, Update
@@ -42,6 +42,9 @@ STATUS_COLOURS = {
     Action.Status.STUCK: "orange",
     Action.Status.WONT_DO: "red",
 }
+
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class Journey:
     contribution_id: int
     themes: list[ThemeStep] = field(default_factory=list)
     enquiries: list[EnquiryStep] = field(default_factory=list)
+    more_enquiries: int = 0  # fed too, but not shown (``journeys(most=…)``)
 
     @property
     def led_to_work(self) -> bool:
@@ -101,8 +105,15 @@ class Journey:
         return sum(len(enquiry.updates) for enquiry in self.enquiries)
 
 
-def journeys(contribution_ids: Iterable[int], today: datetime.date | None = None) -> dict[int, Journey]:
-    """Each contribution's journey, by contribution id. At most five queries for any number."""
+def journeys(
+    contribution_ids: Iterable[int], today: datetime.date | None = None, *, most: int | None = None
+) -> dict[int, Journey]:
+    """Each contribution's journey, by contribution id. At most five queries for any number.
+
+    With ``most``, each journey shows at most that many enquiries: those the contribution itself
+    was linked to first, then those whose people heard from them last; the others are counted in
+    ``more_enquiries``, and only the shown enquiries' actions and updates are read. A page of
+    journeys then does the same work however many enquiries a theme feeds."""
     ids = sorted(set(contribution_ids))
     result = {pk: Journey(contribution_id=pk) for pk in ids}
     if not ids:
@@ -141,8 +152,28 @@ def journeys(contribution_ids: Iterable[int], today: datetime.date | None = None
     # 3–5. The enquiries, their actions, and the updates meant for contributors.
     enquiries = {
         row["id"]: row
-        for row in Enquiry.objects.filter(pk__in=sorted(enquiry_ids)).values("id", "title", "stage")
+        for row in Enquiry.objects.filter(pk__in=sorted(enquiry_ids))
+        .annotate(last_told=Max("updates__created_at", filter=Q(updates__tell_contributors=True)))
+        .values("id", "title", "stage", "last_told")
     }
+    shown: dict[int, list[int]] | None = None
+    if most is not None:
+        shown = {}
+        for pk in ids:
+            own = direct.get(pk, set())
+            fed = {e for t in themes_of.get(pk, ()) for e in by_theme.get(t, ())} | own
+            ranked = sorted(
+                (e for e in fed if e in enquiries),
+                key=lambda e: (
+                    e not in own,
+                    -(enquiries[e]["last_told"] or EPOCH).timestamp(),
+                    enquiries[e]["title"].lower(),
+                    e,
+                ),
+            )
+            shown[pk] = ranked[:most]
+            result[pk].more_enquiries = len(ranked) - len(shown[pk])
+        enquiry_ids = {e for chosen in shown.values() for e in chosen}
     actions_of: dict[int, list[ActionStep]] = defaultdict(list)
     for action in Action.objects.filter(enquiry_id__in=sorted(enquiry_ids)).order_by(
         "enquiry_id", "due_on", "pk"
@@ -191,12 +222,16 @@ def journeys(contribution_ids: Iterable[int], today: datetime.date | None = None
 
     for journey in result.values():
         steps: dict[int, EnquiryStep] = {}
+        keep = enquiry_ids if shown is None else set(shown[journey.contribution_id])
         for enquiry_id in direct.get(journey.contribution_id, ()):
-            if (found := step(steps, enquiry_id)) is not None:
+            if enquiry_id in keep and (found := step(steps, enquiry_id)) is not None:
                 found.direct = True
         for theme in journey.themes:
             for enquiry_id in by_theme.get(theme.id, ()):
-                if (found := step(steps, enquiry_id)) is not None:
+                if enquiry_id in keep and (found := step(steps, enquiry_id)) is not None:
                     found.via.append(theme)
-        journey.enquiries = sorted(steps.values(), key=lambda e: (e.title.lower(), e.id))
+        if shown is None:
+            journey.enquiries = sorted(steps.values(), key=lambda e: (e.title.lower(), e.id))
+        else:  # in the order chosen
+            journey.enquiries = [steps[e] for e in shown[journey.contribution_id] if e in steps]
     return result

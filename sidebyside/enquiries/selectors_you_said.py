@@ -113,8 +113,14 @@ def cards(updates: Sequence[Update], hub: Hub, *, names: bool, per_card: int = Q
     unique = {c.pk: c for found in said.values() for c in found}
     allowed = {q.contribution_id: q for q in quotes(unique.values(), names=names)}
     made = []
+    shown_before: dict[int, int] = {}  # cards of each enquiry so far: the next takes the next quotes
     for update in updates:
-        mine = [allowed[c.pk] for c in said.get(update.enquiry_id or 0, []) if c.pk in allowed]
+        key = update.enquiry_id or 0
+        mine = [allowed[c.pk] for c in said.get(key, []) if c.pk in allowed]
+        if mine:
+            start = shown_before.get(key, 0) * per_card % len(mine)
+            mine = mine[start:] + mine[:start]
+            shown_before[key] = shown_before.get(key, 0) + 1
         made.append(Card(update=update, quotes=mine[:per_card]))
     return made
 

@@ -12,8 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -62,6 +62,10 @@ def _count(model: Any, *conditions: Q, **filters: Any) -> Coalesce:
 # --- The board --------------------------------------------------------------------------------------
 
 
+PER_STAGE = 12  # on the board, each stage's most recently changed; "show all" for the rest
+ALL_AT_A_STAGE = 500
+
+
 @login_required
 @require_GET
 def board(request: HttpRequest, programme_id: int) -> HttpResponse:
@@ -74,22 +78,44 @@ def board(request: HttpRequest, programme_id: int) -> HttpResponse:
     hub_id = request.GET.get("hub") or ""
     if hub_id.isdigit():
         enquiries = enquiries.filter(hubs=int(hub_id))
-    enquiries = enquiries.annotate(
-        themes_n=_count(Evidence, enquiry=OuterRef("pk"), theme__isnull=False),
-        contributions_n=_count(Evidence, enquiry=OuterRef("pk"), contribution__isnull=False),
-        open_n=_count(Action, Q(enquiry=OuterRef("pk")) & ~Q(status__in=Action.CLOSED)),
-        overdue_n=_count(Action, Q(enquiry=OuterRef("pk")) & overdue(today)),
-        updates_n=_count(Update, enquiry=OuterRef("pk"), tell_contributors=True),
-    ).order_by("-updated_at", "pk")
-    columns: dict[str, list[Enquiry]] = {stage: [] for stage in Enquiry.Stage.values}
-    for enquiry in enquiries[:500]:
+    stage = request.GET.get("stage") or ""
+    stage = stage if stage in Enquiry.Stage.values else ""
+    counts = dict(enquiries.order_by().values_list("stage").annotate(n=Count("pk")))
+    if stage:  # one stage, all of it
+        enquiries = enquiries.filter(stage=stage)
+        kept = list(enquiries.order_by("-updated_at", "pk").values_list("pk", flat=True)[:ALL_AT_A_STAGE])
+    else:  # each stage's most recently changed: the board stays the same size as enquiries grow
+        ranked = enquiries.annotate(
+            rank=Window(
+                RowNumber(), partition_by=F("stage"), order_by=[F("updated_at").desc(), F("pk").asc()]
+            )
+        )
+        kept = list(ranked.filter(rank__lte=PER_STAGE).values_list("pk", flat=True))
+    enquiries = (
+        Enquiry.objects.filter(pk__in=kept)
+        .annotate(
+            themes_n=_count(Evidence, enquiry=OuterRef("pk"), theme__isnull=False),
+            contributions_n=_count(Evidence, enquiry=OuterRef("pk"), contribution__isnull=False),
+            open_n=_count(Action, Q(enquiry=OuterRef("pk")) & ~Q(status__in=Action.CLOSED)),
+            overdue_n=_count(Action, Q(enquiry=OuterRef("pk")) & overdue(today)),
+            updates_n=_count(Update, enquiry=OuterRef("pk"), tell_contributors=True),
+        )
+        .order_by("-updated_at", "pk")
+    )
+    columns: dict[str, list[Enquiry]] = {value: [] for value in Enquiry.Stage.values}
+    for enquiry in enquiries:
         columns[enquiry.stage].append(enquiry)
     return render(
         request,
         "enquiries/board.html",
         {
             "programme": programme,
-            "columns": [(value, label, columns[value]) for value, label in Enquiry.Stage.choices],
+            "columns": [
+                (value, label, columns[value], counts.get(value, 0))
+                for value, label in Enquiry.Stage.choices
+                if not stage or value == stage
+            ],
+            "stage": stage,
             "query": query,
             "hub_id": int(hub_id) if hub_id.isdigit() else None,
             "hubs": programme.hubs.filter(archived_at__isnull=True).order_by("name"),

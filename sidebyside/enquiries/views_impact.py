@@ -29,6 +29,7 @@ from sidebyside.voices.models import Contribution
 
 PAGE_SIZE = 20
 NOTICES_SHOWN = 20
+ENQUIRIES_SHOWN = 3  # under each thing said; the rest are counted
 
 
 def fed_an_enquiry() -> Q:
@@ -62,7 +63,7 @@ def my_impact(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         said.select_related("hub", "prompt", "gathering").order_by("-said_at", "-pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    found = journeys([c.pk for c in page.object_list])
+    found = journeys([c.pk for c in page.object_list], most=ENQUIRIES_SHOWN)
     return render(
         request,
         "enquiries/impact/my_impact.html",

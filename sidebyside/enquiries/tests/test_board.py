@@ -327,3 +327,33 @@ def test_leaders_find_their_organisations_actions_and_see_themselves_as_owner(
     assert organisation.name in other_page.split("Owner</dt>")[1].split("</dd>")[0]
     # An unknown filter shows everything, not an error.
     assert client.get(url + "?show=everything").status_code == 200
+
+
+def test_the_board_shows_each_stages_latest_and_links_to_the_rest(
+    programme: Any, hub: Any, client_for: Any
+) -> None:
+    from sidebyside.enquiries.views_board import PER_STAGE
+
+    for i in range(PER_STAGE + 3):
+        services.enquiry_create(
+            actor=None, programme=programme, title=f"Framed {i:02d}", framing="x", hubs=[hub]
+        )
+    act = services.enquiry_create(
+        actor=None, programme=programme, title="Acting now", framing="x", hubs=[hub]
+    )
+    services.enquiry_move(actor=None, enquiry=act, to_stage="act")
+    client = client_for("coordinator")
+    url = reverse("enquiries:board", args=[programme.pk])
+    page = client.get(url).content.decode()
+    shown = re.findall(r">Framed (\d\d)</a>", page)
+    assert len(shown) == PER_STAGE
+    assert "Framed 14" in page  # the most recently changed first
+    assert "Framed 00" not in page
+    assert f"Show all {PER_STAGE + 3}" in page
+    assert "Acting now" in page
+    page = client.get(url + "?stage=frame").content.decode()
+    assert len(re.findall(r">Framed (\d\d)</a>", page)) == PER_STAGE + 3
+    assert "Acting now" not in page  # only that stage
+    assert "Show every stage" in page
+    # A stage that is not one shows the whole board.
+    assert "Acting now" in client.get(url + "?stage=nonsense").content.decode()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -314,3 +315,28 @@ def test_hub_contributions_link_to_each_journey(
 ) -> None:
     page = client_for("coordinator").get(reverse("voices:hub_contributions", args=[hub.pk])).content.decode()
     assert reverse("enquiries:contribution_journey", args=[world["direct"].pk]) in page
+
+
+def test_at_most_a_few_enquiries_are_shown_under_each_thing_said(
+    world: dict[str, Any], programme: Programme, hub: Hub, personas: dict[str, Any], client_for: Any
+) -> None:
+    """A theme can feed many enquiries: each thing said shows its own links first, then the work
+    that told people something most recently, and counts the rest."""
+    staff = personas["coordinator"]
+    made = []
+    for n in range(5):
+        extra = services.enquiry_create(
+            actor=staff, programme=programme, title=f"Piece of work {n}", framing="x", hubs=[hub]
+        )
+        services.evidence_link(actor=staff, enquiry=extra, theme=world["theme"])
+        made.append(extra)
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1)):
+        services.update_post(actor=staff, enquiry=made[3], text="Newest news")
+    services.evidence_link(actor=staff, enquiry=made[0], contribution=world["via"])  # linked itself
+    journey = journeys([world["via"].pk], most=3)[world["via"].pk]
+    assert [e.title for e in journey.enquiries] == ["Piece of work 0", "Piece of work 3", "Evening sessions"]
+    assert journey.more_enquiries == 3
+    assert journeys([world["via"].pk])[world["via"].pk].more_enquiries == 0  # no cap: all six
+    assert len(journeys([world["via"].pk])[world["via"].pk].enquiries) == 6
+    page = client_for("member").get(reverse("enquiries:my_impact")).content.decode()
+    assert "Your words are part of 3 other pieces of work too." in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import subprocess
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -280,8 +281,16 @@ def test_at_most_two_quotes_a_card(hub: Hub, world: Any, client_for: Callable[..
     for i in range(4):
         extra = say(hub, f"Another thing {i}", identify_as="anonymous", days_ago=0)
         services.evidence_link(actor=world["staff"], enquiry=world["enquiry"], contribution=extra)
-    texts = [text for text, _ in quoted(client_for("member"), hub)]
-    assert texts == ["Another thing 3", "Another thing 2"]
+    board = client_for("member").get(board_url(hub)).context["board"]
+    mine = [
+        card for card in [*board.we_did, *board.could_not] if card.update.enquiry_id == world["enquiry"].pk
+    ]
+    every = sorted(mine, key=lambda card: (card.update.created_at, card.update.pk), reverse=True)
+    assert all(len(card.quotes) <= 2 for card in every)
+    # The newest card has the newest words; the next card of the same enquiry the next ones.
+    assert [q.text for q in every[0].quotes] == ["Another thing 3", "Another thing 2"]
+    if len(every) > 1:
+        assert [q.text for q in every[1].quotes] == ["Another thing 1", "Another thing 0"]
 
 
 def test_withdrawn_consent_leaves_the_quote_out(
@@ -484,3 +493,33 @@ def test_members_find_the_board_on_their_hub_page_and_their_words_in_the_menu(
 def test_staff_without_a_member_role_have_no_what_you_said_entry(client_for: Callable[..., Client]) -> None:
     page = client_for("programme_admin").get(reverse("people:me")).content.decode()
     assert ">What you said<" not in page
+
+
+def test_the_poster_renders_as_a_picture_with_the_latest_updates(
+    hub: Hub, world: Any, client_for: Callable[..., Client], tmp_path: Any
+) -> None:
+    """The PDF itself, drawn by Poppler as a person's PDF reader would: an A4 page that is not
+    blank, whose text holds the newest updates and not the older ones."""
+    from PIL import Image
+
+    many_updates(world, hub, 8)
+    pdf = tmp_path / "poster.pdf"
+    pdf.write_bytes(client_for("coordinator").get(poster_url(hub)).content)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "page")], check=True)  # noqa: S603, S607
+    pages = sorted(tmp_path.glob("page*.png"))
+    assert pages
+    with Image.open(pages[0]) as image:
+        width, height = image.size
+        assert abs(height / width - 297 / 210) < 0.02  # A4, upright
+        grey = image.convert("L")
+        inked = sum(grey.histogram()[:128])  # pixels darker than mid-grey
+        assert inked > width * height * 0.01  # words on it, not an empty page
+    text = subprocess.run(  # noqa: S603
+        ["pdftotext", "-layout", str(pdf), "-"],  # noqa: S607
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "Done 7" in text
+    assert "We could not open on Sundays" in text
+    assert re.search(r"Done 1\b", text) is None  # older than the latest six
