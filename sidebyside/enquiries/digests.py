@@ -10,7 +10,8 @@ looks at most every REMINDER_CHECK_SECONDS. For each person with updates not yet
   with a ``Digest`` row (queued) that the notices now point to;
 - someone we may not contact that way (paused, left, no consent to the channel, no number or
   address, prefers a call, a letter or their key worker) gets a ``Digest`` row saying why
-  (not sent), so the same updates are not tried again. They stay on the person's own page.
+  (not sent), so the same updates are not tried again. They stay on the person's own page, and
+  come with the next digest that can be sent (after they agree, say, or come back).
 
 Each person is done in one transaction that locks their waiting notices first, so two workers
 running at once never send the same updates twice. Logs carry counts only, never who.
@@ -116,13 +117,21 @@ def _send_one(person: Person, decision: Decision, hub_name: str, now: datetime.d
     this week)."""
     with transaction.atomic():
         waiting = list(
-            Notice.objects.select_for_update()
+            Notice.objects.select_for_update(of=("self",))
             .filter(person_id=person.pk, digest__isnull=True)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
         if not waiting:
             return None
+        if decision.outcome == Outcome.QUEUED:
+            # What could not be sent before (no consent then, paused) comes with the new updates.
+            waiting += list(
+                Notice.objects.select_for_update(of=("self",))
+                .filter(person_id=person.pk, digest__outcome=Outcome.NOT_SENT)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
         if (
             decision.outcome == Outcome.QUEUED
             and Digest.objects.filter(

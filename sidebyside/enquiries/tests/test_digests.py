@@ -246,3 +246,29 @@ def test_no_personal_data_in_logs(
     text = caplog.text + " ".join(str(r.__dict__) for r in caplog.records)
     for secret in ("Ada", "Quenby", "+447700900111", "ada.quenby"):
         assert secret not in text
+
+
+def test_what_could_not_be_sent_comes_with_the_next_digest_once_they_agree(
+    hub: Hub, staff: Any, enquiry: Enquiry
+) -> None:
+    ada = someone(hub, staff, enquiry, consent=False)
+    post(enquiry, staff, MONDAY)
+    assert send(MONDAY) == 1
+    assert Digest.objects.get(person=ada).outcome == Out.NOT_SENT
+    with time_machine.travel(MONDAY, tick=False):
+        people.consent_give(
+            actor=staff,
+            person=ada,
+            purpose=Consent.Purpose.CONTACT_SMS,
+            how=Consent.How.WRITTEN,
+            given_on=timezone.localdate(),
+        )
+    assert send(MONDAY + datetime.timedelta(days=1)) == 0  # nothing new: nothing is sent
+    later = MONDAY + datetime.timedelta(days=2)
+    post(enquiry, staff, later)
+    assert send(later) == 1
+    sent = Digest.objects.get(person=ada, outcome=Out.QUEUED)
+    assert sent.count == 2  # the new update and the one that could not be sent
+    assert json.loads(sent.message.personalisation)["count"] == "2"
+    assert set(Notice.objects.filter(person=ada).values_list("digest", flat=True)) == {sent.pk}
+    assert send(later + datetime.timedelta(days=8)) == 0
