@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +74,65 @@ def measure(client: Any, url: str, rounds: int) -> tuple[float, float, int]:
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], len(queries)
+
+
+def print_ratios(
+    rows: list[tuple[str, str, float, float, int]], pages: tuple[str, ...], small: int, large: int
+) -> None:
+    """The Markdown table of p95 at both sizes, their ratio and the query counts, from rows of
+    (page, "small" or "large", p50, p95, queries)."""
+    print(f"| page | p95 at {small:,} | p95 at {large:,} | large / small | queries |")
+    print("|---|---|---|---|---|")
+    for page in pages:
+        s = next(r for r in rows if r[0] == page and r[1] == "small")
+        la = next(r for r in rows if r[0] == page and r[1] == "large")
+        print(f"| {page} | {s[3]:.0f} ms | {la[3]:.0f} ms | {la[3] / s[3]:.2f} | {s[4]} / {la[4]} |")
+
+
+def measure_row(
+    rows: list[tuple[str, str, float, float, int]], page: str, label: str, client: Any, url: str, rounds: int
+) -> None:
+    """Time ``url`` (``measure``), print the figures and add them to ``rows`` for ``print_ratios``."""
+    p50, p95, queries = measure(client, url, rounds)
+    rows.append((page, label, p50, p95, queries))
+    print(f"{page} ({label}): p50 {p50:.1f} ms, p95 {p95:.1f} ms, {queries} queries", flush=True)
+
+
+def evaluation_themes(programme: Any) -> tuple[list[str], list[str], dict[str, Any]]:
+    """The committed evaluation set (its themes and texts) and one confirmed theme of ``programme``
+    for each of its themes, by the set's name for it."""
+    from sidebyside.insights.evaluate import read_tsv
+    from sidebyside.insights.models import Theme
+
+    themes_given, texts = read_tsv(ROOT / "sidebyside" / "insights" / "evaluation" / "comments.tsv")
+    by_name = {
+        name: Theme.objects.create(
+            programme=programme, name=name.replace("_", " ").capitalize(), status="confirmed"
+        )
+        for name in sorted(set(themes_given))
+    }
+    return themes_given, texts, by_name
+
+
+def begin(rounds: int) -> None:
+    """Set Django up for timing pages with the test client, in a fresh database."""
+    from django.conf import settings
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["testserver"]
+    fresh_database()
+    print(f"database: {connection.vendor}; rounds per page: {rounds}")
+
+
+def build_both(build: Callable[[str, int], Any], small: int, large: int) -> dict[str, Any]:
+    """``build("small", small)`` and ``build("large", large)``, timed; then fresh planner statistics."""
+    built = {}
+    for label, size in (("small", small), ("large", large)):
+        started = time.perf_counter()
+        built[label] = build(label, size)
+        print(f"built {label}: {size:,} contributions in {time.perf_counter() - started:.0f} s", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return built

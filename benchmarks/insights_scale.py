@@ -18,19 +18,15 @@ from __future__ import annotations
 import datetime
 import os
 import random
-import time
 
 # common sets up Django: it must come (and sorts) before the django imports.
-from common import ROOT, fresh_database, measure, verify
-from django.db import connection
+from common import begin, build_both, evaluation_themes, measure_row, print_ratios, verify
 from django.test import Client
-from django.test.utils import setup_test_environment
 from django.utils import timezone
 
 from sidebyside.accounts.models import User
 from sidebyside.hubs.models import Hub, Membership, Programme
 from sidebyside.insights import services
-from sidebyside.insights.evaluate import read_tsv
 from sidebyside.insights.models import Tag, Theme
 from sidebyside.voices.models import Contribution
 
@@ -45,13 +41,8 @@ def build(name: str, size: int) -> tuple[Programme, Theme, User]:
     admin = User.objects.create_user(email=f"admin@{name}.example", full_name="Admin Person", password=None)
     Membership.objects.create(user=admin, programme=programme, role="programme_admin")
     hub = Hub.objects.create(programme=programme, name=f"{name} hub", locality="x", stage="established")
-    themes_given, texts = read_tsv(ROOT / "sidebyside" / "insights" / "evaluation" / "comments.tsv")
-    names = sorted(set(themes_given))
-    themes = [
-        Theme.objects.create(programme=programme, name=n.replace("_", " ").capitalize(), status="confirmed")
-        for n in names
-    ]
-    by_name = dict(zip(names, themes, strict=True))
+    themes_given, texts, by_name = evaluation_themes(programme)
+    themes = list(by_name.values())
     rng = random.Random(size)
     start = timezone.now() - datetime.timedelta(days=730)
     vocabulary = [w for t in texts for w in t.split()]
@@ -79,22 +70,10 @@ def build(name: str, size: int) -> tuple[Programme, Theme, User]:
 
 
 def main() -> None:
-    setup_test_environment()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = ["testserver"]
-    fresh_database()
-    print(f"database: {connection.vendor}; rounds per page: {ROUNDS}")
-    built = {}
-    for label, size in (("small", SMALL), ("large", LARGE)):
-        started = time.perf_counter()
-        built[label] = build(label, size)
-        print(f"built {label}: {size:,} contributions in {time.perf_counter() - started:.0f} s", flush=True)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
+    begin(ROUNDS)
+    built = build_both(build, SMALL, LARGE)
     pages = ("themes", "a theme", "word cloud and charts", "search")
-    rows = []
+    rows: list[tuple[str, str, float, float, int]] = []
     for label, (programme, theme, admin) in built.items():
         client = Client()
         client.force_login(admin)
@@ -109,15 +88,8 @@ def main() -> None:
             ),
             strict=True,
         ):
-            p50, p95, queries = measure(client, url, ROUNDS)
-            rows.append((page, label, p50, p95, queries))
-            print(f"{page} ({label}): p50 {p50:.1f} ms, p95 {p95:.1f} ms, {queries} queries", flush=True)
-    print(f"| page | p95 at {SMALL:,} | p95 at {LARGE:,} | large / small | queries |")
-    print("|---|---|---|---|---|")
-    for page in pages:
-        s = next(r for r in rows if r[0] == page and r[1] == "small")
-        la = next(r for r in rows if r[0] == page and r[1] == "large")
-        print(f"| {page} | {s[3]:.0f} ms | {la[3]:.0f} ms | {la[3] / s[3]:.2f} | {s[4]} / {la[4]} |")
+            measure_row(rows, page, label, client, url, ROUNDS)
+    print_ratios(rows, pages, SMALL, LARGE)
 
 
 if __name__ == "__main__":
