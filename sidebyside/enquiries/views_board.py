@@ -62,7 +62,7 @@ def _count(model: Any, *conditions: Q, **filters: Any) -> Coalesce:
 # --- The board --------------------------------------------------------------------------------------
 
 
-PER_STAGE = 12  # on the board, each stage's most recently changed; "show all" for the rest
+PER_STAGE = 8  # on the board, each stage's most recently changed; "show all" for the rest
 ALL_AT_A_STAGE = 500
 
 
