@@ -126,13 +126,52 @@ def begin(rounds: int) -> None:
 
 
 def build_both(build: Callable[[str, int], Any], small: int, large: int) -> dict[str, Any]:
-    """``build("small", small)`` and ``build("large", large)``, timed; then fresh planner statistics."""
+    """``build("small", small)`` and ``build("large", large)``, timed; then, on PostgreSQL, VACUUM
+    ANALYZE: fresh planner statistics, and no autovacuum of the millions of new rows competing with
+    the timings for the two cores (a database that grew over years has been vacuumed)."""
     built = {}
     for label, size in (("small", small), ("large", large)):
         started = time.perf_counter()
         built[label] = build(label, size)
         print(f"built {label}: {size:,} contributions in {time.perf_counter() - started:.0f} s", flush=True)
     if connection.vendor == "postgresql":
+        started = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
+        print(f"vacuumed and analysed in {time.perf_counter() - started:.0f} s", flush=True)
     return built
+
+
+def measure_both(
+    rows: list[tuple[str, str, float, float, int]],
+    page: str,
+    small: tuple[Any, str],
+    large: tuple[Any, str],
+    rounds: int,
+) -> None:
+    """Time a page at both sizes with the requests taking turns (small, large, small, ...), so that
+    whatever else the machine does in those seconds falls on both alike; add both rows as
+    ``measure_row`` does."""
+    import statistics
+
+    timings: dict[str, list[float]] = {"small": [], "large": []}
+    queries = {}
+    for label, (client, url) in (("small", small), ("large", large)):
+        client.get(url)  # warm up
+        seen: list[str] = []
+        with connection.execute_wrapper(
+            lambda execute, sql, *args, seen=seen: seen.append(sql) or execute(sql, *args)
+        ):
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        queries[label] = len(seen)
+    for _ in range(rounds):
+        for label, (client, url) in (("small", small), ("large", large)):
+            started = time.perf_counter()
+            client.get(url)
+            timings[label].append((time.perf_counter() - started) * 1000)
+    for label, found in timings.items():
+        found.sort()
+        p50, p95 = statistics.median(found), found[int(len(found) * 0.95) - 1]
+        rows.append((page, label, p50, p95, queries[label]))
+        print(f"{page} ({label}): p50 {p50:.1f} ms, p95 {p95:.1f} ms, {queries[label]} queries", flush=True)

@@ -18,8 +18,8 @@ One member of each programme, whose page is timed, said 100 things over the same
 both sizes, in the same themes, four of them also linked to enquiries on their own.
 
 It times, BENCH_ROUNDS times each in the same run, the board and the enquiry with the most
-evidence (as a two-step-verified programme admin) and /me/impact/ (as that member), each page at
-both sizes one after the other, and reports p50/p95, the ratio large/small and the query counts
+evidence (as a two-step-verified programme admin) and /me/impact/ (as that member), the requests
+at the two sizes taking turns (``common.measure_both``), and reports p50/p95, the ratio large/small and the query counts
 (equal at both sizes).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sbs_bench_enquiries .venv/bin/python benchmarks/enquiries_scale.py
@@ -38,7 +38,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 # common sets up Django: it must come (and sorts) before the django imports.
-from common import begin, build_both, evaluation_themes, measure_row, print_ratios, verify
+from common import begin, build_both, evaluation_themes, measure_both, print_ratios, verify
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -61,7 +61,7 @@ from sidebyside.insights.models import Tag
 from sidebyside.people.models import Consent, Person
 from sidebyside.voices.models import Contribution
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "100"))
 SMALL = int(os.environ.get("BENCH_SMALL", "10000"))
 LARGE = int(os.environ.get("BENCH_LARGE", "1000000"))
 BATCH = 20_000
@@ -418,10 +418,8 @@ def main() -> None:
             "an enquiry": (staff, reverse("enquiries:enquiry", args=[b.busiest.pk])),
         }
     rows: list[tuple[str, str, float, float, int]] = []
-    for page in pages:  # each page at both sizes, one after the other, so drift hits both alike
-        for label in built:
-            client, url = clients[label][page]
-            measure_row(rows, page, label, client, url, ROUNDS)
+    for page in pages:
+        measure_both(rows, page, clients["small"][page], clients["large"][page], ROUNDS)
     print_ratios(rows, pages, SMALL, LARGE)
 
 
