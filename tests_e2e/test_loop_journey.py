@@ -13,11 +13,8 @@ on the member's phone; the member's own page shows the journey of what they said
 from __future__ import annotations
 
 import datetime
-import os
 import re
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -30,12 +27,12 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from sidebyside.accounts.models import User
-from sidebyside.core.tests.test_worker import database_url
 from sidebyside.enquiries.models import Action, Digest, Enquiry, Notice, Update
 from sidebyside.gatherings.models import Gathering, Reminder
 from sidebyside.gatherings.services import gathering_create
 from sidebyside.hubs.models import Hub
 from sidebyside.insights.models import Theme
+from sidebyside.notify.tests.test_worker_processes import start_worker, stop_worker
 from sidebyside.people.models import Person
 from sidebyside.voices.models import Contribution, JoinCode
 from tests.fakes.notify import FakeNotify
@@ -67,53 +64,24 @@ TEMPLATES = {key: str(uuid.uuid4()) for key in settings.NOTIFY_TEMPLATE_KEYS}
 # --- The worker, as it runs for real -----------------------------------------------------------------
 
 
-def start_worker(fake: FakeNotify, site_url: str, log: Any) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "SIDEBYSIDE_ENV": "test",
-        "DATABASE_URL": database_url(),
-        "TASKS_BACKEND": "database",
-        "PYTHONUNBUFFERED": "1",
-        "SITE_URL": site_url,
-        "REMINDER_CHECK_SECONDS": "1",
-        "NOTIFY_SENDER": "notify",
-        "NOTIFY_API_KEY": fake.api_key,
-        "NOTIFY_BASE_URL": fake.base_url,
-        "NOTIFY_TIMEOUT_SECONDS": "2",
-        **{f"NOTIFY_TEMPLATE_{key.upper()}": value for key, value in TEMPLATES.items()},
-    }
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "worker", "--no-reload", "--poll", "0.2", "--no-startup-delay"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        # A file, not a pipe: a pipe nobody reads would stop the worker once it filled.
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-def stop_worker(process: subprocess.Popen[str], log: Any) -> str:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-    log.seek(0)
-    return str(log.read())
-
-
 @pytest.fixture
 def notify_and_worker(live_server: Any) -> Iterator[tuple[FakeNotify, subprocess.Popen[str]]]:
     """A fake Notify and one real worker process sending to it, for the whole journey."""
+    env = {
+        "SITE_URL": live_server.url,
+        "REMINDER_CHECK_SECONDS": "1",
+        "NOTIFY_TIMEOUT_SECONDS": "2",
+        **{f"NOTIFY_TEMPLATE_{key.upper()}": value for key, value in TEMPLATES.items()},
+    }
     with FakeNotify() as fake, tempfile.TemporaryFile("w+") as log:
-        worker = start_worker(fake, live_server.url, log)
+        # Its output to a file, not a pipe: a pipe nobody reads would stop it once full.
+        worker = start_worker(fake, env=env, stdout=log, poll="0.2")
         try:
             yield fake, worker
         finally:
-            output = stop_worker(worker, log)
+            stop_worker(worker)
+            log.seek(0)
+            output = log.read()
         assert "Traceback" not in output, output
 
 

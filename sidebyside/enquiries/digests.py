@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import math
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,6 +29,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from sidebyside.core.worker_loops import Throttle
 from sidebyside.enquiries.models import Digest, Notice
 from sidebyside.gatherings.reminders import in_quiet_hours
 from sidebyside.hubs.models import Membership
@@ -161,7 +160,7 @@ def _send_one(person: Person, decision: Decision, hub_name: str, now: datetime.d
         return digest
 
 
-_last_run: dict[str, float] = {}
+_throttle = Throttle()
 
 
 def send_due(*, worker: str = "", now: datetime.datetime | None = None) -> int:
@@ -169,11 +168,8 @@ def send_due(*, worker: str = "", now: datetime.datetime | None = None) -> int:
 
     Called by a worker (``worker`` set), it looks at most every REMINDER_CHECK_SECONDS.
     """
-    if worker:
-        clock = time.monotonic()
-        if clock - _last_run.get(worker, -math.inf) < settings.REMINDER_CHECK_SECONDS:
-            return 0
-        _last_run[worker] = clock
+    if not _throttle.due(worker):
+        return 0
     now = now or timezone.now()
     sent_this_week = Digest.objects.filter(outcome=Outcome.QUEUED, created_at__gt=now - WEEK).values(
         "person_id"

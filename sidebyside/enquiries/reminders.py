@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import math
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -34,6 +32,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from sidebyside.accounts.models import User
+from sidebyside.core.worker_loops import Throttle
 from sidebyside.enquiries.models import DUE_SOON_DAYS, Action, ActionReminder
 from sidebyside.gatherings.reminders import in_quiet_hours
 from sidebyside.hubs.models import Membership
@@ -198,7 +197,7 @@ def _remind(
     return True
 
 
-_last_run: dict[str, float] = {}
+_throttle = Throttle()
 
 
 def send_due(*, worker: str = "", now: datetime.datetime | None = None) -> int:
@@ -206,11 +205,8 @@ def send_due(*, worker: str = "", now: datetime.datetime | None = None) -> int:
 
     Called by a worker (``worker`` set), it looks at most every REMINDER_CHECK_SECONDS.
     """
-    if worker:
-        clock = time.monotonic()
-        if clock - _last_run.get(worker, -math.inf) < settings.REMINDER_CHECK_SECONDS:
-            return 0
-        _last_run[worker] = clock
+    if not _throttle.due(worker):
+        return 0
     now = now or timezone.now()
     today = timezone.localdate(now)
     earliest = today - datetime.timedelta(days=7 * OVERDUE_WEEKS)

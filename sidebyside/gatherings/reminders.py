@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import math
-import time
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +25,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sidebyside.core.worker_loops import Throttle
 from sidebyside.gatherings.models import Gathering, Registration, Reminder, ReminderSettings
 from sidebyside.notify.services import message_enqueue
 from sidebyside.people.consent import may_contact
@@ -184,7 +183,7 @@ def _record(
         return None  # already recorded by another worker
 
 
-_last_run: dict[str, float] = {}
+_throttle = Throttle()
 
 
 def plan_due(*, worker: str = "", now: datetime.datetime | None = None) -> int:
@@ -192,11 +191,8 @@ def plan_due(*, worker: str = "", now: datetime.datetime | None = None) -> int:
 
     Called by a worker (``worker`` set), it looks at most every REMINDER_CHECK_SECONDS.
     """
-    if worker:
-        clock = time.monotonic()
-        if clock - _last_run.get(worker, -math.inf) < settings.REMINDER_CHECK_SECONDS:
-            return 0
-        _last_run[worker] = clock
+    if not _throttle.due(worker):
+        return 0
     now = now or timezone.now()
     cache: dict[int, tuple[int, ...]] = {}
     horizon = now + datetime.timedelta(hours=max(_all_hours(), default=0) + 1)

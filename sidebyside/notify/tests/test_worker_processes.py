@@ -12,6 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -36,8 +37,17 @@ def enqueue(n: int) -> list[str]:
         ]
 
 
-def start_worker(fake: FakeNotify, *, lease_seconds: int = 120) -> subprocess.Popen[str]:
-    env = {
+def start_worker(
+    fake: FakeNotify,
+    *,
+    lease_seconds: int = 120,
+    env: dict[str, str] | None = None,
+    stdout: Any = subprocess.PIPE,
+    poll: str = "0.1",
+) -> subprocess.Popen[str]:
+    """A real ``manage.py worker`` on this test's database, sending through ``fake``; ``env`` adds
+    to (or overrides) its settings."""
+    settings_env = {
         **os.environ,
         "SIDEBYSIDE_ENV": "test",
         "DATABASE_URL": database_url(),
@@ -49,15 +59,27 @@ def start_worker(fake: FakeNotify, *, lease_seconds: int = 120) -> subprocess.Po
         "NOTIFY_TEMPLATE_REMINDER": TEMPLATE,
         "NOTIFY_TIMEOUT_SECONDS": "1",
         "NOTIFY_LEASE_SECONDS": str(lease_seconds),
+        **(env or {}),
     }
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "worker", "--no-reload", "--poll", "0.1", "--no-startup-delay"],
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "manage.py", "worker", "--no-reload", "--poll", poll, "--no-startup-delay"],
         cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
+        env=settings_env,
+        stdout=stdout,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def stop_worker(process: subprocess.Popen[str]) -> None:
+    """Ask the worker to stop (SIGTERM), as a service manager would; kill it if it will not."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
@@ -79,13 +101,7 @@ def workers() -> Iterator[list[subprocess.Popen[str]]]:
     yield started
     outputs = []
     for process in started:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        stop_worker(process)
         outputs.append(process.stdout.read() if process.stdout else "")
         if process.stdout:
             process.stdout.close()
