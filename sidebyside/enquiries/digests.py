@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -115,22 +116,20 @@ def _send_one(person: Person, decision: Decision, hub_name: str, now: datetime.d
     """One person's digest, in one transaction; None if another worker got there first (or sent one
     this week)."""
     with transaction.atomic():
-        waiting = list(
-            Notice.objects.select_for_update(of=("self",))
-            .filter(person_id=person.pk, digest__isnull=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        if not waiting:
-            return None
+        # New notices; and, when a digest can go, those that could not be sent before (no consent
+        # then, paused), which come with them.
+        owed = Q(digest__isnull=True)
         if decision.outcome == Outcome.QUEUED:
-            # What could not be sent before (no consent then, paused) comes with the new updates.
-            waiting += list(
-                Notice.objects.select_for_update(of=("self",))
-                .filter(person_id=person.pk, digest__outcome=Outcome.NOT_SENT)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
+            owed |= Q(digest__outcome=Outcome.NOT_SENT)
+        rows = list(
+            Notice.objects.select_for_update(of=("self",))
+            .filter(owed, person_id=person.pk)
+            .order_by("pk")
+            .values_list("pk", "digest_id")
+        )
+        if all(digest_id is not None for _, digest_id in rows):
+            return None  # nothing new (another worker sent it, or there never was)
+        waiting = [pk for pk, _ in rows]
         if (
             decision.outcome == Outcome.QUEUED
             and Digest.objects.filter(

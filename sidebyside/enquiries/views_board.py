@@ -621,11 +621,8 @@ def actions_list(request: HttpRequest, programme_id: int) -> HttpResponse:
     those the user owns or their organisation (as its partner or leader) owns."""
     programme = access.get_enquiries_programme_for(request.user, programme_id, "actions")
     today = timezone.localdate()
-    rows = (
-        Action.objects.filter(programme=programme)
-        .exclude(status__in=Action.CLOSED)
-        .select_related("enquiry", "message__hub", "owner", "organisation")
-    )
+    open_actions = Action.objects.filter(programme=programme).exclude(status__in=Action.CLOSED)
+    rows = open_actions.select_related("enquiry", "message__hub", "owner", "organisation")
     show = request.GET.get("show", "")
     yours = Q(owner_id=request.user.pk) | Q(
         organisation_id__in=sorted(leader_organisations(request.user, programme.pk))
@@ -639,6 +636,9 @@ def actions_list(request: HttpRequest, programme_id: int) -> HttpResponse:
     rows = rows.order_by(Coalesce("due_on", Value("9999-12-31")).asc(), "pk")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     names = access.shows_names(request.user, programme.pk)
+    tally = open_actions.aggregate(
+        overdue=Count("pk", filter=overdue(today)), yours=Count("pk", filter=yours)
+    )
     for action in page:
         action.owner_shown = owner_name(request.user, action, names)  # type: ignore[attr-defined]
         action.rag_now = action.rag(today)  # type: ignore[attr-defined]
@@ -651,11 +651,8 @@ def actions_list(request: HttpRequest, programme_id: int) -> HttpResponse:
             "page": page,
             "show": show,
             "query_string": f"show={show}" if show else "",
-            "yours_count": Action.objects.filter(programme=programme)
-            .exclude(status__in=Action.CLOSED)
-            .filter(yours)
-            .count(),
-            "overdue_count": Action.objects.filter(Q(programme=programme) & overdue(today)).count(),
+            "yours_count": tally["yours"],
+            "overdue_count": tally["overdue"],
         },
     )
 
