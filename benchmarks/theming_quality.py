@@ -9,6 +9,11 @@ its embedding speed, sentences a second, measured on the file's texts with one t
 two). Each assign row is given with the themes' names as one more example (as the app does with
 a theme's name and description) and without.
 
+Then *split*, as the theme page's "how the machine would split it" does (``suggest`` asked for
+two groups): every two themes put together as one, all of one with all of the other and all of
+one with ten of the other, and the share of their comments the machine puts in the group of
+their own theme (0.5 is no better than chance).
+
     .venv/bin/python benchmarks/theming_quality.py [FILE.tsv] [--seeds 3]
 
 No database is needed.
@@ -17,6 +22,8 @@ No database is needed.
 from __future__ import annotations
 
 import argparse
+import itertools
+import random
 import statistics
 import sys
 import time
@@ -28,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from sidebyside.insights.engine.embedders import Embedder, Lexical  # noqa: E402
 from sidebyside.insights.engine.semantic import Known, Semantic, locate  # noqa: E402
+from sidebyside.insights.engine.themes import suggest  # noqa: E402
 from sidebyside.insights.evaluate import read_tsv, score  # noqa: E402
 
 DEFAULT = ROOT / "sidebyside" / "insights" / "evaluation" / "comments.tsv"
@@ -74,6 +82,33 @@ def main() -> None:
             f"| {name} | {nmi:.3f} | {ari:.3f} | {accuracy:.3f} | {statistics.mean(bare):.3f} "
             f"| {statistics.mean(took):.1f} |"
         )
+    print()
+    print("| embedder | split: two whole themes | split: a theme and ten of another |")
+    print("|---|---|---|")
+    for name, make in embedders:
+        even, uneven = split_purity(themes, texts, make(0))
+        print(f"| {name} | {even:.3f} | {uneven:.3f} |")
+
+
+def split_purity(themes: list[str], texts: list[str], embedder: Any) -> tuple[float, float]:
+    by_theme: dict[str, list[int]] = {}
+    for i, theme in enumerate(themes):
+        by_theme.setdefault(theme, []).append(i)
+    rng = random.Random(0)
+
+    def purity(first: list[int], second: list[int]) -> float:
+        found = suggest([texts[i] for i in first + second], count=2, embedder=embedder)
+        truth = [0] * len(first) + [1] * len(second)
+        same = sum(label == t for label, t in zip(found.labels, truth, strict=True))
+        return max(same, len(truth) - same) / len(truth)
+
+    names = sorted(by_theme)
+    even = [purity(by_theme[a], by_theme[b]) for a, b in itertools.combinations(names, 2)]
+    uneven = [
+        purity(by_theme[a], rng.sample(by_theme[b], min(10, len(by_theme[b]))))
+        for a, b in itertools.permutations(names, 2)
+    ]
+    return statistics.mean(even), statistics.mean(uneven)
 
 
 if __name__ == "__main__":

@@ -550,7 +550,12 @@ MATRIX: dict[str, Entry] = {
             ),
             kwargs=lambda ctx: {"theme_id": ctx["theme"].pk},
         )
-        for name in ("insights:theme", "insights:theme_edit", "insights:theme_add")
+        for name in (
+            "insights:theme",
+            "insights:theme_edit",
+            "insights:theme_add",
+            "insights:theme_split_suggest",
+        )
     },
     # Moving a contribution between themes: programme staff, and only for a hub they run.
     **{

@@ -1,7 +1,8 @@
 """Themes: a coordinator asks the machine to suggest themes for a drop-in's 150 contributions,
 then reviews them: accepts two under new names, merges one into another, turns one down, moves
 one contribution to another theme (and sees it can undo that); then new contributions arrive and
-the machine sorts them into the confirmed themes, each with a confidence. axe on every page."""
+the machine sorts them into the confirmed themes, each with a confidence; then the machine shows
+how one theme could be split and the coordinator makes one group a theme. axe on every page."""
 
 from __future__ import annotations
 
@@ -143,6 +144,22 @@ def test_suggest_and_review_themes(page: Page) -> None:
     expect(page.get_by_text("Put here by the machine").first).to_be_visible()
     expect(page.get_by_text("confidence").first).to_be_visible()
     check_page(page, "theme-sorted")
+
+    # The machine's idea of how that theme could be two; the coordinator makes one group a theme,
+    # leaving one of its contributions where it was.
+    before = Tag.objects.filter(theme_id=one.theme_id).count()
+    page.get_by_role("link", name="See how the machine would split it in two").click()
+    expect(page.get_by_role("heading", name="Group 2", exact=False)).to_be_visible()
+    check_page(page, "theme-split-suggest")
+    group = page.locator("form.sbs-split-group").nth(1)
+    group.get_by_role("checkbox").first.uncheck()
+    group.get_by_label("Name for the new theme").fill("Split off by hand")
+    group.get_by_role("button", name="Make group 2 a new theme").click()
+    expect(page.get_by_role("heading", name="Split off by hand")).to_be_visible()
+    split = Theme.objects.get(programme=programme, name="Split off by hand")
+    moved = Tag.objects.filter(theme=split).count()
+    assert moved >= 1
+    assert Tag.objects.filter(theme_id=one.theme_id).count() == before - moved
 
     # Pictures for the report: the word cloud, the themes month by month and by hub.
     page.goto(f"/programmes/{programme.pk}/themes/")

@@ -115,6 +115,29 @@ def for_contributions(
     return Known(vectors, model, name=model.name)
 
 
+def kept_only(rows: Sequence[tuple[int, str]], *, seed: int = 0) -> tuple[Embedder, int]:
+    """For a page: the meaning model's kept vectors when every row has one (nothing is embedded
+    and the model is not loaded), else the word-based embedder. Also how many rows had no kept
+    vector (0 when the model cannot be used here at all: then there is nothing to wait for)."""
+    found = located()
+    if found.files is None:
+        return Lexical(seed=seed), 0
+    model_id = found.files.model_id
+    hashes = {pk: text_sha256(text) for pk, text in rows}
+    texts = dict(rows)
+    vectors: dict[str, np.ndarray] = {}
+    kept = ContributionVector.objects.filter(contribution_id__in=list(hashes), model_id=model_id).values_list(
+        "contribution_id", "text_sha256", "vector"
+    )
+    for pk, sha, raw in kept:
+        if hashes.get(pk) == sha:
+            vectors[texts[pk]] = np.frombuffer(bytes(raw), dtype="<f2").astype(np.float32)
+    missing = sum(1 for _, text in rows if text not in vectors)
+    if missing:
+        return Lexical(seed=seed), missing
+    return Known(vectors, fallback=None, name="semantic"), 0
+
+
 def forget_words(contribution_id: int) -> None:
     """The words changed: the vector made from the old ones goes."""
     ContributionVector.objects.filter(contribution_id=contribution_id).delete()

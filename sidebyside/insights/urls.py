@@ -21,6 +21,7 @@ urlpatterns = [
     path("themes/<int:theme_id>/change/", views.theme_edit, name="theme_edit"),
     path("themes/<int:theme_id>/add/", views.theme_add, name="theme_add"),
     path("themes/<int:theme_id>/split/", views.theme_split, name="theme_split"),
+    path("themes/<int:theme_id>/split/suggest/", views.theme_split_suggest, name="theme_split_suggest"),
     path("themes/<int:theme_id>/retire/", views.theme_retire, name="theme_retire"),
     path("themes/<int:theme_id>/undo/", views.undo, name="undo"),
     path("themes/<int:theme_id>/accept/", views.theme_confirm, name="theme_confirm"),

@@ -34,7 +34,7 @@ from sidebyside.insights.access import (
     readable_hubs,
 )
 from sidebyside.insights.engine.text import words
-from sidebyside.insights.engine.themes import similar
+from sidebyside.insights.engine.themes import NothingToTheme, similar, suggest
 from sidebyside.insights.models import Tag, Theme, ThemingRun
 from sidebyside.voices.models import Contribution
 from sidebyside.voices.search import search
@@ -512,6 +512,68 @@ def theme_split(request: HttpRequest, theme_id: int) -> HttpResponse:
             )
             return redirect("insights:theme", theme_id=new.pk)
     return redirect("insights:theme", theme_id=theme.pk)
+
+
+SPLIT_AT_MOST = 300  # the theme's most recently tagged contributions the machine divides on a page
+SPLIT_AT_LEAST = 4
+
+
+@login_required
+@require_GET
+def theme_split_suggest(request: HttpRequest, theme_id: int) -> HttpResponse:
+    """The machine's idea of how the theme could be two: it divides the theme's contributions into
+    the two groups that differ most, each with the words that set it apart and its contributions
+    ticked, and a person makes either group a new theme (or unticks some first) or leaves it."""
+    theme = get_theme_for(request.user, theme_id, "change")
+    tags, elsewhere = _theme_tags(request.user, theme)
+    rows = list(
+        tags.filter(contribution__safeguarding_at__isnull=True)
+        .exclude(contribution__state=Contribution.State.HIDDEN)
+        .order_by("-pk")
+        .values_list("contribution_id", "contribution__text")[:SPLIT_AT_MOST]
+    )
+    context: dict[str, Any] = {
+        "theme": theme,
+        "programme": theme.programme,
+        "considered": len(rows),
+        "at_most": SPLIT_AT_MOST,
+        "elsewhere": elsewhere,
+        "groups": [],
+        "problem": "",
+        "words_only_missing": 0,
+    }
+    if len(rows) < SPLIT_AT_LEAST:
+        context["problem"] = (
+            f"There are too few contributions in this theme to divide: at least {SPLIT_AT_LEAST} are needed"
+        )
+        return render(request, "insights/theme_split_suggest.html", context)
+    embedder, missing = embeddings.kept_only(rows)
+    context["words_only_missing"] = missing
+    context["model_missing"] = "" if missing or embedder.name == "semantic" else embeddings.located().reason
+    texts = [text for _, text in rows]
+    try:
+        found = suggest(texts, count=2, embedder=embedder)
+    except NothingToTheme:
+        found = None
+    if found is None or len(found.themes) < 2:
+        context["problem"] = "These contributions are too alike for the machine to divide them"
+        return render(request, "insights/theme_split_suggest.html", context)
+    shown = _contributions_by_id([pk for pk, _ in rows])
+    context["groups"] = [
+        {
+            "number": number,
+            "label": suggestion.label,
+            "keyphrases": suggestion.keyphrases,
+            "contributions": [shown[rows[i][0]] for i in suggestion.members if rows[i][0] in shown],
+        }
+        for number, suggestion in enumerate(found.themes, start=1)
+    ]
+    context["unplaced"] = sum(1 for label in found.labels if label < 0)
+    return render(request, "insights/theme_split_suggest.html", context)
+
+
+def _contributions_by_id(ids: list[int]) -> dict[int, Contribution]:
+    return {c.pk: c for c in Contribution.objects.filter(pk__in=ids).select_related("hub", "gathering")}
 
 
 @login_required

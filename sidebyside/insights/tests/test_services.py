@@ -220,6 +220,34 @@ def test_theme_counts_follow_every_change(actor: Any, programme: Programme, hub:
     assert counts() == [(0, 0), (2, 0)]
 
 
+def test_a_contribution_undone_leaves_its_themes_counted_right(
+    actor: Any, programme: Programme, hub: Hub, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Typing up a note, tagging it, then undoing the note: its tag goes with it, and the theme's
+    count and the pictures' tallies follow."""
+    from django.db.models import Sum
+
+    from sidebyside.insights import tallies
+    from sidebyside.insights.models import DayTally
+    from sidebyside.voices import services_entry
+
+    rows = said(hub, "Damp hostel", "Council flat bidding", entered_by=actor)
+    housing = services.theme_create(actor=actor, programme=programme, name="Housing")
+    services.tags_add(actor=actor, theme=housing, contributions=rows)
+    tallies.refresh(programme.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services_entry.contribution_undo(actor=actor, contribution=rows[0])
+    housing.refresh_from_db()
+    assert (housing.tag_count, housing.unsure_count) == (1, 0)
+    # The refresh the deletion asked for ran (tests run tasks at once).
+    assert DayTally.objects.filter(theme=housing).aggregate(n=Sum("count"))["n"] == 1
+    # A contribution in no theme changes nothing.
+    untagged = said(hub, "Bus fares", entered_by=actor)[0]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services_entry.contribution_undo(actor=actor, contribution=untagged)
+    assert callbacks == []
+
+
 def test_sorting_learns_from_the_latest_examples_of_each_theme(
     actor: Any, programme: Programme, hub: Hub, monkeypatch: pytest.MonkeyPatch
 ) -> None:

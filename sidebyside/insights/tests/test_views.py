@@ -473,3 +473,106 @@ def test_a_theme_made_by_hand(
     response = coordinator.post(url, {"name": "Child", "colour": "blue", "parent": other.pk})
     assert "Choose a main theme from the list" in response.content.decode()
     assert Theme.objects.filter(programme=programme).count() == 1
+
+
+HOSTEL = [
+    "The hostel room was damp and the mould came back",
+    "Mould on the hostel walls made my chest bad",
+    "Damp hostel, black mould in the shower",
+    "The hostel never fixed the damp in my room",
+    "Mould and damp everywhere in that hostel",
+]
+BENEFITS = [
+    "My benefits were stopped after a missed appointment",
+    "The benefits sanction left me with no money for food",
+    "Universal Credit payments late again, no money",
+    "Sanctioned on benefits because the letter came late",
+    "No money for a fortnight while benefits were sorted",
+]
+
+
+def test_the_machine_suggests_a_split_and_a_person_makes_it(
+    coordinator: Client,
+    programme: Programme,
+    hub: Hub,
+    personas: dict[str, Any],
+    django_assert_max_num_queries: Any,
+) -> None:
+    now = timezone.now()
+    rows = [
+        Contribution.objects.create(hub=hub, text=text, said_at=now, channel="paper", state="shown")
+        for text in HOSTEL + BENEFITS
+    ]
+    mixed = services.theme_create(actor=personas["coordinator"], programme=programme, name="Living")
+    services.tags_add(actor=personas["coordinator"], theme=mixed, contributions=rows)
+    assert (
+        theme_url(mixed, "insights:theme_split_suggest") in coordinator.get(theme_url(mixed)).content.decode()
+    )
+
+    with django_assert_max_num_queries(12):
+        response = coordinator.get(theme_url(mixed, "insights:theme_split_suggest"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    # Nobody ran the meaning model over these tags, so the groups come from their words, and the page says so.
+    assert "the meaning model has not read 10 of these contributions yet" in html
+    groups = response.context["groups"]
+    assert len(groups) == 2
+    placed = [{c.pk for c in group["contributions"]} for group in groups]
+    hostel, benefits = {c.pk for c in rows[:5]}, {c.pk for c in rows[5:]}
+    assert sorted(placed, key=min) == [hostel, benefits]
+    # Every contribution is ticked, and the name is the machine's label until someone changes it.
+    assert html.count('name="chosen"') == 10
+    assert html.count("checked") == 10
+    first = groups[0]
+    response = coordinator.post(
+        theme_url(mixed, "insights:theme_split"),
+        {"chosen": [str(c.pk) for c in first["contributions"]][:4], "split-name": "Something else"},
+    )
+    new = Theme.objects.get(name="Something else")
+    assert response["Location"] == theme_url(new)
+    assert Tag.objects.filter(theme=new).count() == 4
+    assert Tag.objects.filter(theme=mixed).count() == 6
+
+
+def test_a_split_suggestion_uses_the_meaning_models_kept_vectors(
+    coordinator: Client, programme: Programme, hub: Hub, personas: dict[str, Any]
+) -> None:
+    from sidebyside.insights import embeddings
+
+    if embeddings.located().files is None:
+        pytest.skip("the meaning model is not installed here")
+    now = timezone.now()
+    rows = [
+        Contribution.objects.create(hub=hub, text=text, said_at=now, channel="paper", state="shown")
+        for text in HOSTEL + BENEFITS
+    ]
+    mixed = services.theme_create(actor=personas["coordinator"], programme=programme, name="Living")
+    services.tags_add(actor=personas["coordinator"], theme=mixed, contributions=rows)
+    embeddings.for_contributions([(c.pk, c.text) for c in rows])  # as a run would keep them
+    response = coordinator.get(theme_url(mixed, "insights:theme_split_suggest"))
+    html = response.content.decode()
+    assert "words people used only" not in html
+    placed = sorted(({c.pk for c in g["contributions"]} for g in response.context["groups"]), key=min)
+    assert placed == [{c.pk for c in rows[:5]}, {c.pk for c in rows[5:]}]
+
+
+def test_a_split_is_not_suggested_for_too_few_or_identical_contributions(
+    coordinator: Client, programme: Programme, hub: Hub, personas: dict[str, Any]
+) -> None:
+    now = timezone.now()
+    same = [
+        Contribution.objects.create(hub=hub, text="Damp hostel", said_at=now, channel="paper", state="shown")
+        for _ in range(5)
+    ]
+    theme = services.theme_create(actor=personas["coordinator"], programme=programme, name="Damp")
+    services.tags_add(actor=personas["coordinator"], theme=theme, contributions=same[:3])
+    html = coordinator.get(theme_url(theme, "insights:theme_split_suggest")).content.decode()
+    assert "too few contributions in this theme to divide" in html
+    assert (
+        theme_url(theme, "insights:theme_split_suggest")
+        not in coordinator.get(theme_url(theme)).content.decode()
+    )
+    services.tags_add(actor=personas["coordinator"], theme=theme, contributions=same[3:])
+    html = coordinator.get(theme_url(theme, "insights:theme_split_suggest")).content.decode()
+    assert "too alike for the machine to divide them" in html
+    assert Theme.objects.count() == 1
