@@ -16,6 +16,10 @@ class NavItem:
     label: str
     url: str
     active: bool
+    account: bool = False  # about the person themselves: in the account bar, not the menu
+
+
+ACCOUNT_ENTRIES = frozenset({"Your details", "Your account"})
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -69,7 +73,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 matches = path == prefix if exact_only else path.startswith(prefix)
                 if matches and len(prefix) > best:
                     best, current = len(prefix), label
-        return [NavItem(label, url, label == current) for label, url, _ in entries]
+        return [
+            NavItem(label, url, label == current, account=label in ACCOUNT_ENTRIES)
+            for label, url, _ in entries
+        ]
+
+    worked_out: list[list[NavItem]] = []
+
+    def once() -> list[NavItem]:
+        if not worked_out:
+            worked_out.append(items())
+        return worked_out[0]
 
     # Lazy: pages that never render the navigation (JSON, redirects) run no query.
-    return {"navigation": SimpleLazyObject(items)}
+    return {
+        "navigation": SimpleLazyObject(lambda: [item for item in once() if not item.account]),
+        "account_navigation": SimpleLazyObject(lambda: [item for item in once() if item.account]),
+    }

@@ -28,6 +28,12 @@ def entries(client: Client, url: str) -> list[str]:
     )
 
 
+def account_bar(client: Client, url: str) -> list[str]:
+    page = client.get(url).content.decode()
+    bar = page[page.index('class="sbs-account-bar"') : page.index("</nav>")]
+    return [text.strip() for text in re.findall(r"<(?:a|button)[^>]*>([^<]+)<", bar)]
+
+
 def test_the_current_page_is_marked_under_the_right_entry(
     client_for: Callable[..., Client], programme: Programme, hub: Hub, personas: dict[str, Any]
 ) -> None:
@@ -51,12 +57,8 @@ def test_the_current_page_is_marked_under_the_right_entry(
 
 def test_a_member_has_their_hub_and_what_they_said(client_for: Callable[..., Client], hub: Hub) -> None:
     client = client_for("member")
-    assert entries(client, reverse("people:me")) == [
-        hub.name,
-        "What you said",
-        "Your gatherings",
-        "Your details",
-        "Your account",
-    ]
+    assert entries(client, reverse("people:me")) == [hub.name, "What you said", "Your gatherings"]
+    assert account_bar(client, reverse("people:me")) == ["Your details", "Your account", "Sign out"]
+    assert 'href="/me/" aria-current="page">Your details' in client.get(reverse("people:me")).content.decode()
     assert current(client, reverse("enquiries:my_impact")) == ["What you said"]
     assert current(client, reverse("enquiries:you_said", args=[hub.pk])) == [hub.name]
