@@ -3,8 +3,9 @@ p95 at 1M contributions within 1.3× of p95 at 10k).
 
 Builds two programmes in one database: a small one (10,000 contributions) as the baseline and a
 large one (BENCH_LARGE, 1,000,000 by default), each with one hub, 12 confirmed themes and every
-contribution in one of them, then times each page BENCH_ROUNDS times in the same run and reports
-p50/p95, the ratio large/small and the query counts (equal at both sizes). The pictures' tallies
+contribution in one of them, then times each page BENCH_ROUNDS times at the two sizes taking turns
+(``common.measure_both``) and reports p50/p95, the ratio large/small and the query counts (equal
+at both sizes). The pictures' tallies
 are worked out on the first look (the warm-up), as a programme never counted is.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sbs_bench_insights .venv/bin/python benchmarks/insights_scale.py
@@ -20,7 +21,7 @@ import os
 import random
 
 # common sets up Django: it must come (and sorts) before the django imports.
-from common import begin, build_both, evaluation_themes, measure_row, print_ratios, verify
+from common import begin, build_both, evaluation_themes, measure_both, print_ratios, verify
 from django.test import Client
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ from sidebyside.insights import services
 from sidebyside.insights.models import Tag, Theme
 from sidebyside.voices.models import Contribution
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "100"))
 SMALL = int(os.environ.get("BENCH_SMALL", "10000"))
 LARGE = int(os.environ.get("BENCH_LARGE", "1000000"))
 BATCH = 20_000
@@ -72,23 +73,25 @@ def build(name: str, size: int) -> tuple[Programme, Theme, User]:
 def main() -> None:
     begin(ROUNDS)
     built = build_both(build, SMALL, LARGE)
-    pages = ("themes", "a theme", "word cloud and charts", "search")
+    pages = ("themes", "a theme", "how a theme could be split", "word cloud and charts", "search")
     rows: list[tuple[str, str, float, float, int]] = []
+    urls: dict[str, list[tuple[Client, str]]] = {}
     for label, (programme, theme, admin) in built.items():
         client = Client()
         client.force_login(admin)
         verify(client, admin)
-        for page, url in zip(
-            pages,
-            (
+        urls[label] = [
+            (client, url)
+            for url in (
                 f"/programmes/{programme.pk}/themes/",
                 f"/themes/{theme.pk}/",
+                f"/themes/{theme.pk}/split/suggest/",
                 f"/programmes/{programme.pk}/themes/pictures/",
                 f"/programmes/{programme.pk}/themes/search/?q=hostel",
-            ),
-            strict=True,
-        ):
-            measure_row(rows, page, label, client, url, ROUNDS)
+            )
+        ]
+    for number, page in enumerate(pages):
+        measure_both(rows, page, urls["small"][number], urls["large"][number], ROUNDS)
     print_ratios(rows, pages, SMALL, LARGE)
 
 
