@@ -137,16 +137,17 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": env_str("TEST_SQLITE_NAME", str(BASE_DIR / "var" / "test.sqlite3"))}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     if env_bool("DATABASE_POOL", not TESTING):
-        from psycopg_pool import ConnectionPool
+        from sidebyside.core.db import check_pooled_connection
 
         _db["OPTIONS"] = {
+            **_db.get("OPTIONS", {}),  # what DATABASE_URL says (?sslmode=require) stays
             "pool": {
                 "min_size": 1,
                 "max_size": env_int("DATABASE_POOL_SIZE", 8, minimum=1),
                 # A connection the database dropped (a restart, a failover) is replaced before use,
-                # not handed to a request to fail.
-                "check": ConnectionPool.check_connection,
-            }
+                # not handed to a request to fail; a healthy one is checked without a round trip.
+                "check": check_pooled_connection,
+            },
         }
         _db["CONN_MAX_AGE"] = 0
     else:

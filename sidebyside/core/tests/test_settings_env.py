@@ -151,6 +151,26 @@ def start_django(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_the_database_address_options_are_kept_beside_the_pool() -> None:
+    """``?sslmode=require`` in DATABASE_URL must reach PostgreSQL with the pool on, as without it."""
+    show = (
+        SETUP + "; from django.conf import settings; print(sorted(settings.DATABASES['default']['OPTIONS']))"
+    )
+    env = production_env(
+        DATABASE_URL="postgres://u:p@db.internal:5432/sbs?sslmode=require&keepalives_idle=60"
+    )
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", show],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['keepalives_idle', 'pool', 'sslmode']"
+
+
 def without(env: dict[str, str], name: str) -> dict[str, str]:
     return {k: v for k, v in env.items() if k != name}
 
