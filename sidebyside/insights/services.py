@@ -27,7 +27,7 @@ from sidebyside.voices.models import Contribution
 logger = logging.getLogger(__name__)
 
 LIVE = (Theme.Status.SUGGESTED, Theme.Status.CONFIRMED)
-# Suggest and assign look at this many contributions at most in one run.
+# Suggest and assign look at this many contributions at most in one run: the most recent ones.
 RUN_LIMIT = 100_000
 ASSIGN_BATCH = 2_000
 ASSIGN_EXAMPLES = 500  # the most recent tagged contributions of each theme that sorting learns from
@@ -349,7 +349,16 @@ def run_contributions(run: ThemingRun) -> QuerySet[Contribution]:
         rows = rows.filter(said_at__date__gte=run.said_from)
     if run.said_to:
         rows = rows.filter(said_at__date__lte=run.said_to)
-    return rows.order_by("pk")
+    return rows
+
+
+def latest_rows(rows: QuerySet[Contribution]) -> list[tuple[int, str]]:
+    """(id, text) of the ``RUN_LIMIT`` most recently stored of ``rows``, oldest first: past the
+    limit a run looks at what people said lately, not at the first years; the same choices over
+    the same contributions still give the same input in the same order."""
+    latest = list(rows.order_by("-pk").values_list("pk", "text")[:RUN_LIMIT])
+    latest.reverse()
+    return latest
 
 
 @transaction.atomic
@@ -399,7 +408,7 @@ def _progress(run: ThemingRun, done: int) -> None:
 
 
 def _suggest(run: ThemingRun) -> None:
-    rows = list(run_contributions(run).values_list("pk", "text")[:RUN_LIMIT])
+    rows = latest_rows(run_contributions(run))
     ids, texts = [pk for pk, _ in rows], [text for _, text in rows]
     embedder = embeddings.for_contributions(rows, seed=run.seed, progress=lambda n: _progress(run, n))
     result = suggest(texts, count=run.count_wanted, seed=run.seed, embedder=embedder)
@@ -482,7 +491,7 @@ def _assign(run: ThemingRun) -> None:
     if not examples:
         raise NothingToTheme("No confirmed theme has any contributions in it yet: tag a few first")
     tagged = Tag.objects.filter(theme__in=confirmed).values("contribution_id")
-    rows = list(run_contributions(run).exclude(pk__in=tagged).values_list("pk", "text")[:RUN_LIMIT])
+    rows = latest_rows(run_contributions(run).exclude(pk__in=tagged))
     ThemingRun.objects.filter(pk=run.pk).update(total=len(rows))
     embedded = 0
 

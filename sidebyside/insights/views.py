@@ -227,6 +227,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "targets": targets,
         "can_change": request.user.has_perm("insights.change_themes", run.programme),
         "model_missing": embeddings.located().reason if run.embedder == "lexical" else "",
+        "run_limit": services.RUN_LIMIT,
     }
     if request.htmx:  # type: ignore[attr-defined]
         if running:

@@ -576,3 +576,27 @@ def test_a_split_is_not_suggested_for_too_few_or_identical_contributions(
     html = coordinator.get(theme_url(theme, "insights:theme_split_suggest")).content.decode()
     assert "too alike for the machine to divide them" in html
     assert Theme.objects.count() == 1
+
+
+def test_past_the_limit_a_run_looks_at_the_latest_and_says_so(
+    coordinator: Client, programme: Programme, hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "RUN_LIMIT", 6)
+    now = timezone.now()
+    older = [
+        Contribution.objects.create(hub=hub, text=text, said_at=now, channel="paper", state="shown")
+        for text in HOSTEL[:4]
+    ]
+    latest = [
+        Contribution.objects.create(hub=hub, text=text, said_at=now, channel="paper", state="shown")
+        for text in BENEFITS + HOSTEL[4:]
+    ]
+    coordinator.post(themes_url(programme), {"kind": "suggest", "count_wanted": "2"})
+    run = ThemingRun.objects.get()
+    assert run.state == "done"
+    assert run.total == 6
+    tagged = set(Tag.objects.filter(theme__run=run).values_list("contribution_id", flat=True))
+    assert tagged == {c.pk for c in latest}
+    assert not tagged & {c.pk for c in older}
+    html = coordinator.get(reverse("insights:run", kwargs={"run_id": run.pk})).content.decode()
+    assert "A run looks at 6 contributions at most: these were the most recent" in html
