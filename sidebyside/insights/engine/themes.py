@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.decomposition import PCA
+from sklearn.preprocessing import normalize
 
 from sidebyside.insights.engine.embedders import LARGE, Embedder, Lexical, distinct_rows, tfidf_of_words
 from sidebyside.insights.engine.text import words
@@ -19,6 +21,13 @@ from sidebyside.insights.engine.text import words
 KEYPHRASES = 6
 TYPICAL = 3
 MAX_SUGGESTED = 12
+# The meaning model's vectors are grouped in this many main directions (PCA) of the texts given:
+# on our evaluation set NMI 0.26 → 0.28 (10 seeds), better in 26 of 30 random subsets of its
+# themes; 12 to 64 all did about as well. Sorting into confirmed themes gained nothing from it,
+# nor did splitting a theme of 40 in two (worse for a theme with ten of another mixed in): below
+# four texts a direction, they are left as they are.
+MEANING_DIMENSIONS = 32
+MEANING_ROWS_AT_LEAST = 4 * MEANING_DIMENSIONS
 # Below this similarity to the nearest theme, or this far ahead of the next one, it is "not sure".
 NOT_SURE_BELOW = 0.15
 NOT_SURE_MARGIN = 0.02
@@ -68,7 +77,7 @@ def suggest(
     if isinstance(embedder, Lexical):
         vectors, matrix, vocabulary = embedder.embed_words(chosen_words)
     else:
-        vectors = embedder.embed([texts[i] for i in usable])
+        vectors = main_directions(embedder.embed([texts[i] for i in usable]), seed=seed)
         matrix, vocabulary = tfidf_of_words(chosen_words)
     wanted = count or default_count(len(usable))
     k = max(1, min(wanted, distinct_rows(vectors, enough=wanted, seed=seed)))
@@ -100,6 +109,24 @@ def suggest(
     for position, i in enumerate(usable):
         labels[i] = renumber[int(clusters[position])]
     return Suggested(themes=themes, labels=labels, embedder=embedder.name)
+
+
+def main_directions(vectors: np.ndarray, *, seed: int = 0) -> np.ndarray:
+    """``vectors`` in their ``MEANING_DIMENSIONS`` main directions, each row normalised again
+    (beyond ``LARGE`` rows the directions come from a seeded sample). Unchanged when there are
+    too few rows to find the directions from, or no more dimensions than that."""
+    rows, dimensions = vectors.shape
+    wanted = MEANING_DIMENSIONS
+    if rows < MEANING_ROWS_AT_LEAST or dimensions <= wanted:
+        return vectors
+    pca = PCA(n_components=wanted, random_state=seed)
+    if rows > LARGE:
+        rng = np.random.default_rng(seed)
+        pca.fit(vectors[np.sort(rng.choice(rows, size=LARGE, replace=False))])
+        reduced = pca.transform(vectors)
+    else:
+        reduced = pca.fit_transform(vectors)
+    return normalize(reduced)
 
 
 def _keyphrases(matrix: object, vocabulary: np.ndarray, rows: np.ndarray) -> list[str]:

@@ -170,3 +170,23 @@ def test_closest_themes_hints_a_merge_only_when_close() -> None:
         at_least=0.3,
     )
     assert hints == ["Housing", None, None]
+
+
+def test_meaning_vectors_are_grouped_in_their_main_directions(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from sidebyside.insights.engine import themes
+
+    rng = np.random.default_rng(1)
+    many = rng.normal(size=(200, 96))
+    reduced = themes.main_directions(many, seed=3)
+    assert reduced.shape == (200, themes.MEANING_DIMENSIONS)
+    assert np.allclose(np.linalg.norm(reduced, axis=1), 1.0)
+    assert np.array_equal(reduced, themes.main_directions(many, seed=3))  # the same every time
+    few = many[: themes.MEANING_ROWS_AT_LEAST - 1]
+    assert themes.main_directions(few) is few  # too few rows to find directions from
+    # Beyond LARGE rows the directions come from a seeded sample, and the answer is still the same.
+    monkeypatch.setattr(themes, "LARGE", 150)
+    sampled = themes.main_directions(many, seed=3)
+    assert sampled.shape == (200, themes.MEANING_DIMENSIONS)
+    assert np.array_equal(sampled, themes.main_directions(many, seed=3))
