@@ -533,7 +533,6 @@ MATRIX: dict[str, Entry] = {
             "insights:theme_confirm",
             "insights:theme_reject",
             "insights:theme_merge",
-            "insights:theme_split",
             "insights:theme_retire",
             "insights:undo",
         )
@@ -557,6 +556,14 @@ MATRIX: dict[str, Entry] = {
             "insights:theme_split_suggest",
         )
     },
+    # A split with nothing chosen: the theme's page again with the error, for those allowed.
+    "insights:theme_split": Entry(
+        roles(
+            member=404, other_member=404, facilitator=200, coordinator=200, programme_admin=200, leader=403
+        ),
+        method="post",
+        kwargs=lambda ctx: {"theme_id": ctx["theme"].pk},
+    ),
     # Moving a contribution between themes: programme staff, and only for a hub they run.
     **{
         name: Entry(

@@ -153,6 +153,13 @@ def test_suggest_and_review_themes(page: Page) -> None:
     check_page(page, "theme-split-suggest")
     group = page.locator("form.sbs-split-group").nth(1)
     group.get_by_role("checkbox").first.uncheck()
+    # A mistake first: no name. The page comes back with the error and the unticked one unticked.
+    group.get_by_label("Name for the new theme").fill("")
+    group.get_by_role("button", name="Make group 2 a new theme").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a name for the new theme")
+    check_page(page, "theme-split-suggest-error")
+    group = page.locator("form.sbs-split-group").nth(1)
+    expect(group.get_by_role("checkbox").first).not_to_be_checked()
     group.get_by_label("Name for the new theme").fill("Split off by hand")
     group.get_by_role("button", name="Make group 2 a new theme").click()
     expect(page.get_by_role("heading", name="Split off by hand")).to_be_visible()

@@ -6,6 +6,7 @@ JavaScript (htmx only refreshes a run's progress).
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -383,12 +384,38 @@ def _undo_for(request: HttpRequest, theme: Theme) -> dict[str, Any] | None:
     return undo if undo and undo.get("page") == theme.pk else None
 
 
+@dataclass
+class SplitProblem:
+    """What was wrong with a split someone asked for, with what they chose and typed, to show
+    again beside the error. ``errors`` is there for base.html, which starts the title of a page
+    with errors with "Error:"."""
+
+    message: str
+    field: str  # "name" or "chosen"
+    name: str
+    chosen: set[int]
+    group: int | None = None  # the suggestion page's group it came from; None: the theme's page
+    anchor: str = ""  # the id of the field the error summary links to
+    errors: bool = True
+
+
 @login_required
 @require_GET
 def theme_detail(request: HttpRequest, theme_id: int) -> HttpResponse:
     theme = get_theme_for(request.user, theme_id)
+    return _theme_page(request, theme, request.GET)
+
+
+def _theme_page(
+    request: HttpRequest,
+    theme: Theme,
+    asked: Any,
+    problem: SplitProblem | None = None,
+) -> HttpResponse:
+    """The theme's page; ``asked`` holds its search and page number (the query string, or the
+    split form's copy of them when a split is shown again with ``problem``)."""
     tags, elsewhere = _theme_tags(request.user, theme)
-    query = (request.GET.get("q") or "").strip()[:200]
+    query = (asked.get("q") or "").strip()[:200]
     if query:
         found = search(Contribution.objects.filter(theme_tags__theme=theme), query, rank=False)
         tags = tags.filter(contribution__in=found.values("pk"))
@@ -399,10 +426,15 @@ def theme_detail(request: HttpRequest, theme_id: int) -> HttpResponse:
     if not query and readable_hubs(request.user, theme.programme_id) is None:
         paginator = CappedPaginator(tags, PER_PAGE)  # the kept counts: no need to count again
         paginator.known = theme.tag_count + theme.unsure_count
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(asked.get("page"))
     for tag in page:
         tag.why = _why(tag.contribution.text, theme.keyphrases)  # type: ignore[attr-defined]
     can_change = request.user.has_perm("insights.change_themes", theme.programme)
+    if problem is not None:
+        first = next(iter(page), None)
+        problem.anchor = (
+            "split-name" if problem.field == "name" or first is None else f"chosen-{first.contribution_id}"
+        )
     return render(
         request,
         "insights/theme.html",
@@ -422,6 +454,9 @@ def theme_detail(request: HttpRequest, theme_id: int) -> HttpResponse:
             ),
             "can_change": can_change,
             "undo": _undo_for(request, theme) if can_change else None,
+            "page_number": page.number,
+            "form": problem,
+            "problem": problem,
         },
     )
 
@@ -491,28 +526,42 @@ def theme_retire(request: HttpRequest, theme_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def theme_split(request: HttpRequest, theme_id: int) -> HttpResponse:
+    """Make a new theme of the contributions chosen, from the theme's page or from one group of
+    "how the machine would split it". A mistake shows that page again with what was chosen and
+    typed, and the error beside it."""
     theme = get_theme_for(request.user, theme_id, "change")
     tags, _ = _theme_tags(request.user, theme)
-    chosen = [int(v) for v in request.POST.getlist("chosen") if v.isdigit()]
+    chosen = {int(v) for v in request.POST.getlist("chosen") if v.isdigit() and len(v) < 19}
     ids = list(tags.filter(contribution_id__in=chosen).values_list("contribution_id", flat=True))
     name = " ".join(request.POST.get("split-name", "").split())
+    group = {"1": 1, "2": 2}.get(request.POST.get("group", ""))
+    message, field = "", ""
     if not ids:
-        messages.error(request, "Choose the contributions to move into the new theme")
+        message, field = "Choose the contributions to move into the new theme", "chosen"
     elif not name:
-        messages.error(request, "Enter a name for the new theme")
+        message, field = "Enter a name for the new theme", "name"
     elif len(name) > 100:
-        messages.error(request, "Keep the name under 100 letters")
+        message, field = "Keep the name under 100 letters", "name"
     else:
         try:
             new = services.theme_split(actor=_actor(request), theme=theme, name=name, contribution_ids=ids)
         except ValidationError as error:
-            messages.error(request, error.messages[0])
+            message, field = error.messages[0], "name"
         else:
             messages.success(
                 request, f"{len(ids)} contribution{pluralize(len(ids))} moved into a new theme: {new.name}"
             )
             return redirect("insights:theme", theme_id=new.pk)
-    return redirect("insights:theme", theme_id=theme.pk)
+    problem = SplitProblem(
+        message=message,
+        field=field,
+        name=request.POST.get("split-name", "")[:200],
+        chosen=chosen,
+        group=group,
+    )
+    if group is not None:
+        return _split_suggestion_page(request, theme, problem)
+    return _theme_page(request, theme, request.POST, problem)
 
 
 SPLIT_AT_MOST = 300  # the theme's most recently tagged contributions the machine divides on a page
@@ -526,6 +575,12 @@ def theme_split_suggest(request: HttpRequest, theme_id: int) -> HttpResponse:
     the two groups that differ most, each with the words that set it apart and its contributions
     ticked, and a person makes either group a new theme (or unticks some first) or leaves it."""
     theme = get_theme_for(request.user, theme_id, "change")
+    return _split_suggestion_page(request, theme)
+
+
+def _split_suggestion_page(
+    request: HttpRequest, theme: Theme, problem: SplitProblem | None = None
+) -> HttpResponse:
     tags, elsewhere = _theme_tags(request.user, theme)
     rows = list(
         tags.filter(contribution__safeguarding_at__isnull=True)
@@ -540,14 +595,16 @@ def theme_split_suggest(request: HttpRequest, theme_id: int) -> HttpResponse:
         "at_most": SPLIT_AT_MOST,
         "elsewhere": elsewhere,
         "groups": [],
-        "problem": "",
+        "cannot": "",
         "words_only_missing": 0,
+        "form": problem,
+        "problem": problem,
     }
     if len(rows) < SPLIT_AT_LEAST:
-        context["problem"] = (
+        context["cannot"] = (
             f"There are too few contributions in this theme to divide: at least {SPLIT_AT_LEAST} are needed"
         )
-        return render(request, "insights/theme_split_suggest.html", context)
+        return _cannot_divide(request, theme, context, problem)
     embedder, missing = embeddings.kept_only(rows)
     context["words_only_missing"] = missing
     context["model_missing"] = "" if missing or embedder.name == "semantic" else embeddings.located().reason
@@ -557,20 +614,45 @@ def theme_split_suggest(request: HttpRequest, theme_id: int) -> HttpResponse:
     except NothingToTheme:
         found = None
     if found is None or len(found.themes) < 2:
-        context["problem"] = "These contributions are too alike for the machine to divide them"
-        return render(request, "insights/theme_split_suggest.html", context)
+        context["cannot"] = "These contributions are too alike for the machine to divide them"
+        return _cannot_divide(request, theme, context, problem)
     shown = _contributions_by_id([pk for pk, _ in rows])
-    context["groups"] = [
-        {
-            "number": number,
-            "label": suggestion.label,
-            "keyphrases": suggestion.keyphrases,
-            "contributions": [shown[rows[i][0]] for i in suggestion.members if rows[i][0] in shown],
-        }
-        for number, suggestion in enumerate(found.themes, start=1)
-    ]
+    context["groups"] = []
+    for number, suggestion in enumerate(found.themes, start=1):
+        again = problem is not None and problem.group == number  # shown again with its mistake
+        context["groups"].append(
+            {
+                "number": number,
+                "label": suggestion.label,
+                "keyphrases": suggestion.keyphrases,
+                "contributions": [shown[rows[i][0]] for i in suggestion.members if rows[i][0] in shown],
+                "name_value": problem.name if again and problem else suggestion.label,
+                "chosen": problem.chosen if again and problem else None,  # None: all ticked
+                "error_field": problem.field if again and problem else "",
+                "error": problem.message if again and problem else "",
+            }
+        )
     context["unplaced"] = sum(1 for label in found.labels if label < 0)
+    if problem is not None and problem.group is not None:
+        group = context["groups"][problem.group - 1]
+        first = group["contributions"][0].pk if group["contributions"] else None
+        problem.anchor = (
+            f"group-{problem.group}-name"
+            if problem.field == "name" or first is None
+            else f"group-{problem.group}-{first}"
+        )
     return render(request, "insights/theme_split_suggest.html", context)
+
+
+def _cannot_divide(
+    request: HttpRequest, theme: Theme, context: dict[str, Any], problem: SplitProblem | None
+) -> HttpResponse:
+    """The machine cannot divide the theme (any more): say so, or, for a mistake in a split asked
+    for from its groups, show the mistake on the theme's own page."""
+    if problem is None:
+        return render(request, "insights/theme_split_suggest.html", context)
+    problem.group = None
+    return _theme_page(request, theme, {}, problem)
 
 
 def _contributions_by_id(ids: list[int]) -> dict[int, Contribution]:

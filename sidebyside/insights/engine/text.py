@@ -114,7 +114,11 @@ DOMAIN_WORDS = frozenset(
         "theres",
     ]
 )
-STOP_WORDS = COMMON_WORDS | DOMAIN_WORDS
+# Words are compared with their apostrophes dropped ("i'd" → "id"), so the common words' short
+# forms are left out that way too, except those that are words of their own ("i'll" → "ill").
+OWN_WORDS = frozenset(["ill", "hell", "shell", "shed", "wed", "well"])
+UNAPOSTROPHED = frozenset(w.replace("'", "") for w in COMMON_WORDS if "'" in w) - OWN_WORDS
+STOP_WORDS = COMMON_WORDS | DOMAIN_WORDS | UNAPOSTROPHED
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
 

@@ -190,3 +190,7 @@ def test_meaning_vectors_are_grouped_in_their_main_directions(monkeypatch: pytes
     sampled = themes.main_directions(many, seed=3)
     assert sampled.shape == (200, themes.MEANING_DIMENSIONS)
     assert np.array_equal(sampled, themes.main_directions(many, seed=3))
+
+
+def test_short_forms_say_little_but_words_of_their_own_stay() -> None:
+    assert words("I'd rather they'd told me; I've waited and been ill") == ["rather", "waited", "ill"]

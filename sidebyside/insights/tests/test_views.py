@@ -600,3 +600,54 @@ def test_past_the_limit_a_run_looks_at_the_latest_and_says_so(
     assert not tagged & {c.pk for c in older}
     html = coordinator.get(reverse("insights:run", kwargs={"run_id": run.pk})).content.decode()
     assert "A run looks at 6 contributions at most: these were the most recent" in html
+
+
+def test_a_split_with_a_mistake_shows_the_page_again_with_what_was_chosen(
+    coordinator: Client, two_themes: tuple[Theme, Theme], contributions: list[Contribution]
+) -> None:
+    housing, _ = two_themes
+    chosen = [str(contributions[1].pk), str(contributions[2].pk)]
+    response = coordinator.post(
+        theme_url(housing, "insights:theme_split"), {"chosen": chosen, "split-name": "   "}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>Error: Housing" in html
+    assert 'class="govuk-error-summary"' in html
+    assert '<a href="#split-name">Enter a name for the new theme</a>' in html
+    for pk in chosen:
+        assert f'value="{pk}" form="split-form" checked' in html
+    assert f'value="{contributions[0].pk}" form="split-form">' in html  # not chosen, not ticked
+    nothing = coordinator.post(theme_url(housing, "insights:theme_split"), {"split-name": "Hostels"})
+    assert nothing.status_code == 200
+    page = nothing.content.decode()
+    assert "Choose the contributions to move into the new theme</a>" in page
+    assert 'id="split-name" name="split-name" type="text" maxlength="100" value="Hostels"' in page
+    assert Theme.objects.count() == 2
+
+
+def test_a_mistake_in_a_suggested_split_keeps_the_groups_and_the_unticking(
+    coordinator: Client, programme: Programme, hub: Hub, personas: dict[str, Any]
+) -> None:
+    now = timezone.now()
+    rows = [
+        Contribution.objects.create(hub=hub, text=text, said_at=now, channel="paper", state="shown")
+        for text in HOSTEL + BENEFITS
+    ]
+    mixed = services.theme_create(actor=personas["coordinator"], programme=programme, name="Living")
+    services.tags_add(actor=personas["coordinator"], theme=mixed, contributions=rows)
+    groups = coordinator.get(theme_url(mixed, "insights:theme_split_suggest")).context["groups"]
+    second = [c.pk for c in groups[1]["contributions"]]
+    response = coordinator.post(
+        theme_url(mixed, "insights:theme_split"),
+        {"group": "2", "chosen": [str(pk) for pk in second[1:]], "split-name": ""},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<a href="#group-2-name">Enter a name for the new theme</a>' in html
+    assert f'id="group-2-{second[0]}" name="chosen" type="checkbox" value="{second[0]}">' in html  # unticked
+    assert f'id="group-2-{second[1]}" name="chosen" type="checkbox" value="{second[1]}" checked>' in html
+    first = groups[0]["contributions"][0].pk
+    assert f'id="group-1-{first}" name="chosen" type="checkbox" value="{first}" checked>' in html
+    assert f'value="{groups[0]["label"]}"' in html  # the other group keeps the machine's name
+    assert Theme.objects.count() == 1
