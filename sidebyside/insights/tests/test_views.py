@@ -491,13 +491,9 @@ BENEFITS = [
 ]
 
 
-def test_the_machine_suggests_a_split_and_a_person_makes_it(
-    coordinator: Client,
-    programme: Programme,
-    hub: Hub,
-    personas: dict[str, Any],
-    django_assert_max_num_queries: Any,
-) -> None:
+@pytest.fixture
+def two_in_one(programme: Programme, hub: Hub, personas: dict[str, Any]) -> tuple[Theme, list[Contribution]]:
+    """A theme a person made of two: five contributions about a hostel, five about benefits."""
     now = timezone.now()
     rows = [
         Contribution.objects.create(hub=hub, text=text, said_at=now, channel="paper", state="shown")
@@ -505,6 +501,15 @@ def test_the_machine_suggests_a_split_and_a_person_makes_it(
     ]
     mixed = services.theme_create(actor=personas["coordinator"], programme=programme, name="Living")
     services.tags_add(actor=personas["coordinator"], theme=mixed, contributions=rows)
+    return mixed, rows
+
+
+def test_the_machine_suggests_a_split_and_a_person_makes_it(
+    coordinator: Client,
+    django_assert_max_num_queries: Any,
+    two_in_one: tuple[Theme, list[Contribution]],
+) -> None:
+    mixed, rows = two_in_one
     assert (
         theme_url(mixed, "insights:theme_split_suggest") in coordinator.get(theme_url(mixed)).content.decode()
     )
@@ -535,19 +540,14 @@ def test_the_machine_suggests_a_split_and_a_person_makes_it(
 
 
 def test_a_split_suggestion_uses_the_meaning_models_kept_vectors(
-    coordinator: Client, programme: Programme, hub: Hub, personas: dict[str, Any]
+    coordinator: Client,
+    two_in_one: tuple[Theme, list[Contribution]],
 ) -> None:
     from sidebyside.insights import embeddings
 
     if embeddings.located().files is None:
         pytest.skip("the meaning model is not installed here")
-    now = timezone.now()
-    rows = [
-        Contribution.objects.create(hub=hub, text=text, said_at=now, channel="paper", state="shown")
-        for text in HOSTEL + BENEFITS
-    ]
-    mixed = services.theme_create(actor=personas["coordinator"], programme=programme, name="Living")
-    services.tags_add(actor=personas["coordinator"], theme=mixed, contributions=rows)
+    mixed, rows = two_in_one
     embeddings.for_contributions([(c.pk, c.text) for c in rows])  # as a run would keep them
     response = coordinator.get(theme_url(mixed, "insights:theme_split_suggest"))
     html = response.content.decode()
@@ -627,15 +627,10 @@ def test_a_split_with_a_mistake_shows_the_page_again_with_what_was_chosen(
 
 
 def test_a_mistake_in_a_suggested_split_keeps_the_groups_and_the_unticking(
-    coordinator: Client, programme: Programme, hub: Hub, personas: dict[str, Any]
+    coordinator: Client,
+    two_in_one: tuple[Theme, list[Contribution]],
 ) -> None:
-    now = timezone.now()
-    rows = [
-        Contribution.objects.create(hub=hub, text=text, said_at=now, channel="paper", state="shown")
-        for text in HOSTEL + BENEFITS
-    ]
-    mixed = services.theme_create(actor=personas["coordinator"], programme=programme, name="Living")
-    services.tags_add(actor=personas["coordinator"], theme=mixed, contributions=rows)
+    mixed, _ = two_in_one
     groups = coordinator.get(theme_url(mixed, "insights:theme_split_suggest")).context["groups"]
     second = [c.pk for c in groups[1]["contributions"]]
     response = coordinator.post(
