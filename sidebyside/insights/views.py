@@ -5,7 +5,6 @@ JavaScript (htmx only refreshes a run's progress).
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -34,7 +33,8 @@ from sidebyside.insights.access import (
     get_themes_programme_for,
     readable_hubs,
 )
-from sidebyside.insights.engine.text import words
+from sidebyside.insights.engine.embedders import with_pairs
+from sidebyside.insights.engine.text import words_with_breaks
 from sidebyside.insights.engine.themes import NothingToTheme, similar, suggest
 from sidebyside.insights.models import Tag, Theme, ThemingRun
 from sidebyside.voices.models import Contribution
@@ -356,9 +356,7 @@ class MoveForm(OtherThemeForm):
 
 def _why(text: str, keyphrases: list[str]) -> list[str]:
     """The theme's keyphrases this contribution uses: why the machine put it here."""
-    said = words(text)
-    pairs = {f"{a} {b}" for a, b in itertools.pairwise(said)}
-    found = set(said) | pairs
+    found = set(with_pairs(words_with_breaks(text)))
     return [phrase for phrase in keyphrases if phrase in found]
 
 

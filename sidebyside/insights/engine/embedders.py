@@ -12,7 +12,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from sidebyside.insights.engine.text import words
+from sidebyside.insights.engine.text import BREAK, words_with_breaks
 
 LSA_DIMENSIONS = 100
 
@@ -25,11 +25,14 @@ class Embedder(Protocol):
 
 def terms(text: str) -> list[str]:
     """Words and pairs of neighbouring words ("mental health", "key worker")."""
-    return with_pairs(words(text))
+    return with_pairs(words_with_breaks(text))
 
 
 def with_pairs(found: list[str]) -> list[str]:
-    return found + [f"{a} {b}" for a, b in itertools.pairwise(found)]
+    """The words (from ``words_with_breaks``) and each two side by side, never across a break."""
+    return [w for w in found if w != BREAK] + [
+        f"{a} {b}" for a, b in itertools.pairwise(found) if a != BREAK and b != BREAK
+    ]
 
 
 def tfidf(texts: Sequence[str]) -> tuple[csr_matrix, np.ndarray]:
@@ -37,7 +40,7 @@ def tfidf(texts: Sequence[str]) -> tuple[csr_matrix, np.ndarray]:
 
     Returns the (texts × terms) matrix, rows L2-normalised, and the terms. A text with no words
     that can carry a theme has an empty row."""
-    return tfidf_of_words([words(text) for text in texts])
+    return tfidf_of_words([words_with_breaks(text) for text in texts])
 
 
 def tfidf_of_words(found: Sequence[list[str]]) -> tuple[csr_matrix, np.ndarray]:
@@ -88,7 +91,7 @@ class Lexical:
         self.dimensions = dimensions
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        return self.embed_words([words(text) for text in texts])[0]
+        return self.embed_words([words_with_breaks(text) for text in texts])[0]
 
     def embed_words(self, found: Sequence[list[str]]) -> tuple[np.ndarray, csr_matrix, np.ndarray]:
         """Vectors for texts already split into words, with their TF-IDF matrix and terms (which

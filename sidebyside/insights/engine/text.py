@@ -129,8 +129,31 @@ def normalise(text: str) -> str:
     return text.replace("'", "")
 
 
+# Stands where words were left out between two kept ones: pairs of words are not made across it.
+BREAK = "|"
+
+
+def _kept(word: str) -> bool:
+    return word not in STOP_WORDS and len(word) > 1 and not word.isdigit()
+
+
 def words(text: str) -> list[str]:
     """The words of a text that can carry a theme: no common words, no numbers, no single letters."""
-    return [
-        w for w in _WORD.findall(normalise(text)) if w not in STOP_WORDS and len(w) > 1 and not w.isdigit()
-    ]
+    return [w for w in _WORD.findall(normalise(text)) if _kept(w)]
+
+
+def words_with_breaks(text: str) -> list[str]:
+    """``words``, with ``BREAK`` between two of them where words were left out, so that pairs are
+    only made of words side by side in what was said ("mental health", "key worker"), not across
+    the words left out ("services [to] talk"). Empty when ``words`` is."""
+    found: list[str] = []
+    gap = False
+    for word in _WORD.findall(normalise(text)):
+        if not _kept(word):
+            gap = True
+            continue
+        if gap and found:
+            found.append(BREAK)
+        found.append(word)
+        gap = False
+    return found

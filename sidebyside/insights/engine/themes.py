@@ -16,7 +16,7 @@ from sklearn.decomposition import PCA
 from sklearn.preprocessing import normalize
 
 from sidebyside.insights.engine.embedders import LARGE, Embedder, Lexical, distinct_rows, tfidf_of_words
-from sidebyside.insights.engine.text import words
+from sidebyside.insights.engine.text import words, words_with_breaks
 
 KEYPHRASES = 6
 TYPICAL = 3
@@ -68,7 +68,7 @@ def suggest(
     texts: Sequence[str], *, count: int | None = None, seed: int = 0, embedder: Embedder | None = None
 ) -> Suggested:
     """Group ``texts`` into about ``count`` themes (``default_count`` if not given)."""
-    found = [words(text) for text in texts]
+    found = [words_with_breaks(text) for text in texts]
     usable = [i for i, said in enumerate(found) if said]
     if not usable:
         raise NothingToTheme("There are no words here to find themes in")

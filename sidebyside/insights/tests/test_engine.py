@@ -194,3 +194,13 @@ def test_meaning_vectors_are_grouped_in_their_main_directions(monkeypatch: pytes
 
 def test_short_forms_say_little_but_words_of_their_own_stay() -> None:
     assert words("I'd rather they'd told me; I've waited and been ill") == ["rather", "waited", "ill"]
+
+
+def test_pairs_of_words_are_only_made_of_words_said_side_by_side() -> None:
+    from sidebyside.insights.engine.embedders import terms
+
+    found = terms("The services need to talk to each other, and my key worker never rings")
+    assert "key worker" in found
+    assert "services talk" not in found  # "to" stood between them
+    assert {"services", "talk", "worker"} <= set(found)
+    assert terms("to the of") == []
