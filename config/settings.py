@@ -176,6 +176,7 @@ WORKER_LOOPS = [
     "sidebyside.enquiries.digests.send_due",  # the weekly digest of updates, into the outbox
     "sidebyside.enquiries.reminders.send_due",  # reminders to the owners of actions, into the outbox
     "sidebyside.notify.delivery.deliver_due",  # sends the outbox
+    "sidebyside.insights.embeddings.embed_ahead",  # the meaning model reads new contributions
 ]
 # How often a worker looks for invitations and reminders that are due.
 REMINDER_CHECK_SECONDS = env_int("REMINDER_CHECK_SECONDS", 30, minimum=1)

@@ -18,6 +18,7 @@ from django.db import transaction
 from sidebyside.insights.engine.embedders import Embedder, Lexical
 from sidebyside.insights.engine.semantic import Known, Located, Semantic, locate
 from sidebyside.insights.models import ContributionVector
+from sidebyside.voices.models import Contribution
 
 _lock = threading.Lock()
 _loaded: dict[tuple[Any, ...], tuple[Located, Semantic | None]] = {}
@@ -94,25 +95,85 @@ def for_contributions(
     step = 500
     for start in range(0, len(todo), step):
         chunk = todo[start : start + step]
-        made = model.embed([text for _, text in chunk])
-        with transaction.atomic():
-            ContributionVector.objects.filter(contribution_id__in=[pk for pk, _ in chunk]).delete()
-            ContributionVector.objects.bulk_create(
-                [
-                    ContributionVector(
-                        contribution_id=pk,
-                        model_id=model.model_id,
-                        text_sha256=hashes[pk],
-                        vector=row.astype("<f2").tobytes(),
-                    )
-                    for (pk, _), row in zip(chunk, made, strict=True)
-                ]
-            )
+        made = _embed_and_keep(model, chunk, hashes)
         for (_, text), row in zip(chunk, made, strict=True):
             vectors[text] = row.astype("<f2").astype(np.float32)  # as it will be read back
         if progress is not None:
             progress(done_before + start + len(chunk))
     return Known(vectors, model, name=model.name)
+
+
+def _embed_and_keep(model: Semantic, chunk: Sequence[tuple[int, str]], hashes: dict[int, str]) -> np.ndarray:
+    """Embed these (id, text) rows and keep their vectors in place of any kept before. Two workers
+    keeping the same contribution at once is harmless: the same words make the same vector, and
+    the second insert is left out."""
+    made = model.embed([text for _, text in chunk])
+    with transaction.atomic():
+        ContributionVector.objects.filter(contribution_id__in=[pk for pk, _ in chunk]).delete()
+        ContributionVector.objects.bulk_create(
+            [
+                ContributionVector(
+                    contribution_id=pk,
+                    model_id=model.model_id,
+                    text_sha256=hashes[pk],
+                    vector=row.astype("<f2").tobytes(),
+                )
+                for (pk, _), row in zip(chunk, made, strict=True)
+            ],
+            ignore_conflicts=True,
+        )
+    return made
+
+
+AHEAD_SCAN = 500  # contributions the worker looks at in one round of ``embed_ahead``
+AHEAD_EMBED = 64  # and embeds at most (about half a second on one core)
+_ahead_marks: dict[str, int] = {}  # by model: the last contribution looked at, in this process
+
+
+def embed_ahead(*, worker: str = "") -> int:
+    """A worker loop: give contributions their meaning vectors as they arrive, ahead of any run,
+    so that runs find them ready and the pages that can use kept vectors (how a theme could be
+    split, contributions like a theme's) use meaning rather than words.
+
+    Each round looks at the next ``AHEAD_SCAN`` contributions after the last one looked at (kept
+    in this process: a worker that starts again goes through them from the start, and embeds only
+    those without a vector made from their present words). Concerns raised for safeguarding and
+    hidden contributions are left out, as runs leave them out. Returns how many it looked at (0:
+    nothing new), so the worker goes round again at once while there is more.
+    """
+    found = located()
+    if found.files is None:
+        return 0
+    model_id = found.files.model_id
+    rows = list(
+        Contribution.objects.filter(pk__gt=_ahead_marks.get(model_id, 0), safeguarding_at__isnull=True)
+        .exclude(state=Contribution.State.HIDDEN)
+        .order_by("pk")
+        .values_list("pk", "text")[:AHEAD_SCAN]
+    )
+    if not rows:
+        return 0
+    hashes = {pk: text_sha256(text) for pk, text in rows}
+    kept = dict(
+        ContributionVector.objects.filter(contribution_id__in=list(hashes), model_id=model_id).values_list(
+            "contribution_id", "text_sha256"
+        )
+    )
+    todo: list[tuple[int, str]] = []
+    looked = 0
+    for pk, text in rows:
+        if len(todo) == AHEAD_EMBED:
+            break  # the rest next round: the worker's other loops are not kept waiting
+        looked += 1
+        if kept.get(pk) != hashes[pk]:
+            todo.append((pk, text))
+    if todo:
+        model = semantic()
+        if model is None:
+            return 0
+        _embed_and_keep(model, todo, hashes)
+    _ahead_marks[model_id] = rows[looked - 1][0]
+    return looked
 
 
 def kept_only(rows: Sequence[tuple[int, str]], *, seed: int = 0) -> tuple[Embedder, int]:

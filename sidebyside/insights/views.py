@@ -750,17 +750,25 @@ def theme_add(request: HttpRequest, theme_id: int) -> HttpResponse:
     query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:200]
     already = Tag.objects.filter(theme=theme).values("contribution_id")
     results: list[Contribution] = []
-    alike = False
+    alike, alike_by = False, ""
     if query:
         results = list(
             search(pool.exclude(pk__in=already), query).select_related("hub", "gathering")[:PER_PAGE]
         )
     else:
-        results, alike = _like_these(theme, pool.exclude(pk__in=already)), True
+        results, alike_by = _like_these(theme, pool.exclude(pk__in=already))
+        alike = True
     return render(
         request,
         "insights/theme_add.html",
-        {"theme": theme, "programme": theme.programme, "query": query, "results": results, "alike": alike},
+        {
+            "theme": theme,
+            "programme": theme.programme,
+            "query": query,
+            "results": results,
+            "alike": alike,
+            "alike_by": alike_by,
+        },
     )
 
 
@@ -769,19 +777,21 @@ LIKE_EXAMPLES = 200
 LIKE_SHOWN = 20
 
 
-def _like_these(theme: Theme, candidates: QuerySet[Contribution]) -> list[Contribution]:
-    """Contributions most like those people put in the theme (words alone: quick enough for a
-    page), from the most recent not in it yet."""
+def _like_these(theme: Theme, candidates: QuerySet[Contribution]) -> tuple[list[Contribution], str]:
+    """Contributions most like those people put in the theme, from the most recent not in it yet:
+    by meaning when the meaning model has read them all (``embeddings.kept_only``: the worker
+    reads new contributions as they arrive), else by their words; and which it was."""
     examples = list(
         Tag.objects.filter(theme=theme, confirmed=True)
         .order_by("-pk")
-        .values_list("contribution__text", flat=True)[:LIKE_EXAMPLES]
+        .values_list("contribution_id", "contribution__text")[:LIKE_EXAMPLES]
     )
     if not examples:
-        return []
+        return [], ""
     rows = list(candidates.select_related("hub", "gathering").order_by("-said_at", "-pk")[:LIKE_CANDIDATES])
-    found = similar([c.text for c in rows], examples, top=LIKE_SHOWN)
-    return [rows[i] for i, _ in found]
+    embedder, _ = embeddings.kept_only([*examples, *((c.pk, c.text) for c in rows)])
+    found = similar([c.text for c in rows], [text for _, text in examples], top=LIKE_SHOWN, embedder=embedder)
+    return [rows[i] for i, _ in found], "meaning" if embedder.name == "semantic" else "words"
 
 
 # --- Pictures for reports -------------------------------------------------------------------------

@@ -80,3 +80,40 @@ def test_turned_off_means_words_only(hub: Hub, settings: Any) -> None:
     row = said(hub, "More groups in the evening")[0]
     assert isinstance(embeddings.for_contributions([(row.pk, row.text)]), Lexical)
     assert not ContributionVector.objects.exists()
+
+
+def test_the_worker_gives_new_contributions_their_vectors_ahead_of_any_run(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if embeddings.located().files is None:
+        pytest.skip("the meaning model is not installed here")
+    monkeypatch.setattr(embeddings, "_ahead_marks", {})
+    monkeypatch.setattr(embeddings, "AHEAD_EMBED", 2)
+    now = timezone.now()
+
+    def said(text: str, **fields: Any) -> Contribution:
+        values = {"state": "shown"} | fields
+        return Contribution.objects.create(hub=hub, text=text, said_at=now, channel="paper", **values)
+
+    first = [said("Damp hostel"), said("Benefits late"), said("Bus fares")]
+    said("Something worrying", safeguarding_at=now)
+    said("Hidden by a facilitator", state="hidden")
+    assert embeddings.embed_ahead(worker="w") == 2  # at most two embedded a round
+    assert embeddings.embed_ahead(worker="w") == 1
+    assert embeddings.embed_ahead(worker="w") == 0  # nothing new; the concern and the hidden one left out
+    assert set(ContributionVector.objects.values_list("contribution_id", flat=True)) == {c.pk for c in first}
+    later = said("Evening sessions, please")
+    assert embeddings.embed_ahead(worker="w") == 1
+    assert ContributionVector.objects.filter(contribution=later).exists()
+
+    # A worker that starts again goes through them all, but embeds nothing already kept.
+    monkeypatch.setattr(embeddings, "_ahead_marks", {})
+    monkeypatch.setattr(embeddings, "semantic", lambda: pytest.fail("nothing needed embedding"))
+    assert embeddings.embed_ahead(worker="w") == 4
+    assert embeddings.embed_ahead(worker="w") == 0
+
+
+def test_without_the_meaning_model_nothing_is_embedded_ahead(hub: Hub, settings: Any) -> None:
+    settings.INSIGHTS_SEMANTIC = False
+    Contribution.objects.create(hub=hub, text="Damp", said_at=timezone.now(), channel="paper", state="shown")
+    assert embeddings.embed_ahead(worker="w") == 0

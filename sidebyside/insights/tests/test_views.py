@@ -422,7 +422,11 @@ def test_the_review_page_quotes_only_hubs_you_run(
 
 
 def test_find_to_add_offers_contributions_like_the_theme(
-    coordinator: Client, programme: Programme, hub: Hub, personas: dict[str, Any]
+    coordinator: Client,
+    programme: Programme,
+    hub: Hub,
+    personas: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     now = timezone.now()
     rows = [
@@ -444,6 +448,18 @@ def test_find_to_add_offers_contributions_like_the_theme(
         "Benefits were stopped" not in html
     )
     assert "The hostel room is damp" not in html  # already in the theme
+    assert "by their words" in html  # nobody's contributions were read by the meaning model yet
+
+    from sidebyside.insights import embeddings
+
+    if embeddings.located().files is not None:
+        # Once the worker has read them, the same page compares what they mean.
+        monkeypatch.setattr(embeddings, "_ahead_marks", {})  # as a worker that starts afresh
+        while embeddings.embed_ahead():
+            pass
+        html = coordinator.get(reverse("insights:theme_add", kwargs={"theme_id": theme.pk})).content.decode()
+        assert "by what they mean" in html
+        assert "Damp and mould in my hostel" in html
 
 
 def test_a_theme_made_by_hand(
