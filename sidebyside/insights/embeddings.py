@@ -21,6 +21,9 @@ from sidebyside.insights.models import ContributionVector
 from sidebyside.voices.models import Contribution
 
 _lock = threading.Lock()
+# One embedding at a time in a process: a run and the worker's loop that reads new contributions
+# take turns, so the model keeps to its INSIGHTS_MODEL_THREADS and the web server keeps the rest.
+_embedding = threading.Lock()
 _loaded: dict[tuple[Any, ...], tuple[Located, Semantic | None]] = {}
 
 
@@ -107,7 +110,8 @@ def _embed_and_keep(model: Semantic, chunk: Sequence[tuple[int, str]], hashes: d
     """Embed these (id, text) rows and keep their vectors in place of any kept before. Two workers
     keeping the same contribution at once is harmless: the same words make the same vector, and
     the second insert is left out."""
-    made = model.embed([text for _, text in chunk])
+    with _embedding:
+        made = model.embed([text for _, text in chunk])
     with transaction.atomic():
         ContributionVector.objects.filter(contribution_id__in=[pk for pk, _ in chunk]).delete()
         ContributionVector.objects.bulk_create(
@@ -169,8 +173,8 @@ def embed_ahead(*, worker: str = "") -> int:
             todo.append((pk, text))
     if todo:
         model = semantic()
-        if model is None:
-            return 0
+        if model is None or _embedding.locked():
+            return 0  # a run is embedding: it has the model's thread; this waits for the next round
         _embed_and_keep(model, todo, hashes)
     _ahead_marks[model_id] = rows[looked - 1][0]
     return looked

@@ -117,3 +117,18 @@ def test_without_the_meaning_model_nothing_is_embedded_ahead(hub: Hub, settings:
     settings.INSIGHTS_SEMANTIC = False
     Contribution.objects.create(hub=hub, text="Damp", said_at=timezone.now(), channel="paper", state="shown")
     assert embeddings.embed_ahead(worker="w") == 0
+
+
+def test_the_loop_waits_while_a_run_is_embedding(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One embedding at a time in a worker: the model keeps to its thread."""
+    if embeddings.located().files is None:
+        pytest.skip("the meaning model is not installed here")
+    monkeypatch.setattr(embeddings, "_ahead_marks", {})
+    Contribution.objects.create(
+        hub=hub, text="Damp hostel", said_at=timezone.now(), channel="paper", state="shown"
+    )
+    with embeddings._embedding:  # a run is embedding
+        assert embeddings.embed_ahead(worker="w") == 0
+    assert not ContributionVector.objects.exists()
+    assert embeddings.embed_ahead(worker="w") == 1  # next round
+    assert ContributionVector.objects.count() == 1
