@@ -72,6 +72,22 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _kept_vectors(
+    rows: Sequence[tuple[int, str]], hashes: dict[int, str], model_id: str
+) -> dict[str, np.ndarray]:
+    """The kept vectors of these (id, text) rows made by ``model_id`` from their present words,
+    by text."""
+    texts = dict(rows)
+    kept = ContributionVector.objects.filter(contribution_id__in=list(hashes), model_id=model_id).values_list(
+        "contribution_id", "text_sha256", "vector"
+    )
+    return {
+        texts[pk]: np.frombuffer(bytes(raw), dtype="<f2").astype(np.float32)
+        for pk, sha, raw in kept.iterator(chunk_size=2000)
+        if hashes.get(pk) == sha
+    }
+
+
 def for_contributions(
     rows: Sequence[tuple[int, str]], *, seed: int = 0, progress: Callable[[int], Any] | None = None
 ) -> Embedder:
@@ -83,14 +99,7 @@ def for_contributions(
     if model is None:
         return Lexical(seed=seed)
     hashes = {pk: text_sha256(text) for pk, text in rows}
-    vectors: dict[str, np.ndarray] = {}
-    kept = ContributionVector.objects.filter(
-        contribution_id__in=list(hashes), model_id=model.model_id
-    ).values_list("contribution_id", "text_sha256", "vector")
-    texts = dict(rows)
-    for pk, sha, raw in kept.iterator(chunk_size=2000):
-        if hashes.get(pk) == sha:
-            vectors[texts[pk]] = np.frombuffer(bytes(raw), dtype="<f2").astype(np.float32)
+    vectors = _kept_vectors(rows, hashes, model.model_id)
     todo = [(pk, text) for pk, text in rows if text not in vectors]
     done_before = len(rows) - len(todo)
     if progress is not None:
@@ -99,6 +108,7 @@ def for_contributions(
     for start in range(0, len(todo), step):
         chunk = todo[start : start + step]
         made = _embed_and_keep(model, chunk, hashes)
+        assert made is not None  # it waited for its turn
         for (_, text), row in zip(chunk, made, strict=True):
             vectors[text] = row.astype("<f2").astype(np.float32)  # as it will be read back
         if progress is not None:
@@ -106,12 +116,19 @@ def for_contributions(
     return Known(vectors, model, name=model.name)
 
 
-def _embed_and_keep(model: Semantic, chunk: Sequence[tuple[int, str]], hashes: dict[int, str]) -> np.ndarray:
-    """Embed these (id, text) rows and keep their vectors in place of any kept before. Two workers
-    keeping the same contribution at once is harmless: the same words make the same vector, and
-    the second insert is left out."""
-    with _embedding:
+def _embed_and_keep(
+    model: Semantic, chunk: Sequence[tuple[int, str]], hashes: dict[int, str], *, wait: bool = True
+) -> np.ndarray | None:
+    """Embed these (id, text) rows and keep their vectors in place of any kept before; None,
+    without waiting, if another thread of this process is embedding and ``wait`` is false. Two
+    workers keeping the same contribution at once is harmless: the same words make the same
+    vector, and the second insert is left out."""
+    if not _embedding.acquire(blocking=wait):
+        return None
+    try:
         made = model.embed([text for _, text in chunk])
+    finally:
+        _embedding.release()
     with transaction.atomic():
         ContributionVector.objects.filter(contribution_id__in=[pk for pk, _ in chunk]).delete()
         ContributionVector.objects.bulk_create(
@@ -173,9 +190,8 @@ def embed_ahead(*, worker: str = "") -> int:
             todo.append((pk, text))
     if todo:
         model = semantic()
-        if model is None or _embedding.locked():
-            return 0  # a run is embedding: it has the model's thread; this waits for the next round
-        _embed_and_keep(model, todo, hashes)
+        if model is None or _embed_and_keep(model, todo, hashes, wait=False) is None:
+            return 0  # a run is embedding: it has the model's thread; this tries again next round
     _ahead_marks[model_id] = rows[looked - 1][0]
     return looked
 
@@ -187,16 +203,8 @@ def kept_only(rows: Sequence[tuple[int, str]], *, seed: int = 0) -> tuple[Embedd
     found = located()
     if found.files is None:
         return Lexical(seed=seed), 0
-    model_id = found.files.model_id
     hashes = {pk: text_sha256(text) for pk, text in rows}
-    texts = dict(rows)
-    vectors: dict[str, np.ndarray] = {}
-    kept = ContributionVector.objects.filter(contribution_id__in=list(hashes), model_id=model_id).values_list(
-        "contribution_id", "text_sha256", "vector"
-    )
-    for pk, sha, raw in kept:
-        if hashes.get(pk) == sha:
-            vectors[texts[pk]] = np.frombuffer(bytes(raw), dtype="<f2").astype(np.float32)
+    vectors = _kept_vectors(rows, hashes, found.files.model_id)
     missing = sum(1 for _, text in rows if text not in vectors)
     if missing:
         return Lexical(seed=seed), missing
