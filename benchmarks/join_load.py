@@ -18,6 +18,11 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sbs_bench_join .venv/bin/python benchmarks/join_load.py
     ... benchmarks/join_load.py --restart-db   # restart PostgreSQL part-way through the load
     BENCH_PHONES=300 BENCH_SECONDS=60 BENCH_WORKERS=2 ...
+    BENCH_ROUNDS=3 BENCH_SECONDS=20 ...  # hello then join, three times: a ratio per round
+
+With BENCH_ROUNDS above 1, hello and join take turns, each for BENCH_SECONDS, and each round's
+ratios are printed with their median: these machines' speed drifts by a quarter over minutes,
+and a ratio of two runs side by side drifts less. The ledger is checked over all rounds.
 
 The service sits behind a TLS proxy in production (``BEHIND_TLS_PROXY=true``); the clients send
 ``X-Forwarded-Proto: https`` as that proxy would, so HTTPS stays on (secure cookies, HSTS, the
@@ -48,6 +53,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import aiohttp
 import psycopg
@@ -64,6 +70,9 @@ from sidebyside.voices.models import JoinCode, Prompt, Question, new_code
 
 PHONES = int(os.environ.get("BENCH_PHONES", "300"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
+# Rounds of (hello, join) one after the other: the machine's speed drifts over minutes, so the
+# ratio is taken within each round and the median reported.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "1"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 WARMUP = float(os.environ.get("BENCH_WARMUP", "5"))
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "30"))
@@ -323,6 +332,11 @@ class Ledger:
     acknowledged: set[str] = field(default_factory=set)
     unacknowledged: set[str] = field(default_factory=set)  # still being retried when the phones gave up
 
+    def merge(self, other: Ledger) -> None:
+        self.sent |= other.sent
+        self.acknowledged |= other.acknowledged
+        self.unacknowledged |= other.unacknowledged
+
 
 FORM_FIELD = re.compile(r'name="(csrfmiddlewaretoken|question|uuid)" value="([^"]*)"')
 
@@ -373,9 +387,11 @@ async def join_load(port: int, code: str, server_pids: list[int], restart: bool)
             "Origin": origin,
             "Referer": origin + page,
             "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+            "Content-Type": "application/x-www-form-urlencoded",
         }
         answer = 0
         pending: dict[str, str] | None = None
+        body = b""
         while True:
             now = loop.time()
             if pending is None:
@@ -390,12 +406,15 @@ async def join_load(port: int, code: str, server_pids: list[int], restart: bool)
                     "name": "",
                     "identify": "anonymous",
                 }
+                # Encoded once, as a phone does: the client shares the machine with the server,
+                # so it does no more work per answer than it must.
+                body = urlencode(pending).encode()
                 ledger.sent.add(pending["uuid"])
             elif now >= run.deadline + GRACE:
                 ledger.unacknowledged.add(pending["uuid"])
                 return
             try:
-                async with session.post(url, data=pending, headers=headers) as response:
+                async with session.post(url, data=body, headers=headers) as response:
                     body = await response.read()
                     ok = response.status == 200 and b'"next"' in body
                     kind = str(response.status)
@@ -492,23 +511,34 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="sbs-join-load-"))
     collectstatic(server_env(tmp))
 
-    port = free_port()
-    hello_log = tmp / "hello.log"
-    server = start_server(server_env(tmp, "benchmarks.hello_urls"), port, hello_log, "/")
-    try:
-        hello = asyncio.run(hello_load(port, process_tree(server.pid)))
-    finally:
-        stop(server)
+    rounds: list[tuple[Run, Run]] = []
+    ledger, restarted = Ledger(), {}
+    for number in range(1, ROUNDS + 1):
+        port = free_port()
+        server = start_server(server_env(tmp, "benchmarks.hello_urls"), port, tmp / "hello.log", "/")
+        try:
+            hello = asyncio.run(hello_load(port, process_tree(server.pid)))
+        finally:
+            stop(server)
 
-    port = free_port()
+        port = free_port()
+        server = start_server(server_env(tmp), port, tmp / "join.log", "/health/live/")
+        try:
+            load, round_ledger, round_restarted = asyncio.run(
+                join_load(port, code, process_tree(server.pid), args.restart_db and number == 1)
+            )
+        finally:
+            stop(server)
+        rounds.append((hello, load))
+        ledger.merge(round_ledger)
+        restarted = restarted or round_restarted
+        if ROUNDS > 1:
+            ratio = load.rate / hello.rate
+            print(
+                f"round {number}: hello {hello.rate:.0f}/s, join {load.rate:.0f}/s, ratio {ratio:.2f}",
+                flush=True,
+            )
     join_log = tmp / "join.log"
-    server = start_server(server_env(tmp), port, join_log, "/health/live/")
-    try:
-        load, ledger, restarted = asyncio.run(
-            join_load(port, code, process_tree(server.pid), args.restart_db)
-        )
-    finally:
-        stop(server)
 
     shutil.rmtree(tmp / "static")  # the logs stay
     stored = stored_uuids(gathering_id)
@@ -523,20 +553,35 @@ def main() -> None:
     )
     print("| Run | requests/s | p50 | p99 | errors | client CPU | server CPU | machine busy |")
     print("|---|---|---|---|---|---|---|---|")
-    for name, run in (("hello (GET)", hello), ("join: send an answer (POST)", load)):
-        print(
-            f"| {name} | {run.rate:.0f} | {ms(run.quantile(0.5))} | {ms(run.quantile(0.99))} "
-            f"| {sum(run.errors.values())} | {run.usage.client:.0%} of a core "
-            f"| {run.usage.server:.0%} of a core | {run.usage.machine_busy:.0%} |"
-        )
+    for number, (hello, load) in enumerate(rounds, 1):
+        label = f" (round {number})" if ROUNDS > 1 else ""
+        for name, run in ((f"hello (GET){label}", hello), (f"join: send an answer (POST){label}", load)):
+            print(
+                f"| {name} | {run.rate:.0f} | {ms(run.quantile(0.5))} | {ms(run.quantile(0.99))} "
+                f"| {sum(run.errors.values())} | {run.usage.client:.0%} of a core "
+                f"| {run.usage.server:.0%} of a core | {run.usage.machine_busy:.0%} |"
+            )
+    ratios = {
+        "throughput": [load.rate / hello.rate for hello, load in rounds],
+        "p50": [hello.quantile(0.5) / load.quantile(0.5) for hello, load in rounds],
+        "p99": [hello.quantile(0.99) / load.quantile(0.99) for hello, load in rounds],
+    }
     print(
-        f"join / hello: throughput {load.rate / hello.rate:.2f}, "
-        f"p50 {hello.quantile(0.5) / load.quantile(0.5):.2f}, p99 {hello.quantile(0.99) / load.quantile(0.99):.2f} "
-        "(hello's latency / join's: higher is better, like throughput)"
+        "join / hello"
+        + (f" (median of {ROUNDS} rounds)" if ROUNDS > 1 else "")
+        + ": "
+        + ", ".join(f"{name} {statistics.median(values):.2f}" for name, values in ratios.items())
+        + " (hello's latency / join's: higher is better, like throughput)"
     )
-    print(f"hello errors: {dict(hello.errors) or 0}; join errors: {dict(load.errors) or 0}")
+    if ROUNDS > 1:
+        for name, values in ratios.items():
+            print(f"  {name} per round: " + ", ".join(f"{v:.2f}" for v in values))
+    hello_errors = sum((h.errors for h, _ in rounds), Counter())
+    join_errors = sum((j.errors for _, j in rounds), Counter())
+    print(f"hello errors: {dict(hello_errors) or 0}; join errors: {dict(join_errors) or 0}")
     print(f"server answers (join): {dict(sorted(server_statuses(join_log).items()))}")
     if restarted:
+        load = rounds[0][1]  # the round with the restart
         window = [t for t in load.error_times if restarted["began"] - 1 <= t <= restarted["accepting"] + 30]
         print(
             f"restart ({restarted['how']}): began {restarted['began']:.1f} s into the load, accepting again "

@@ -153,6 +153,12 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     else:
         _db["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
         _db["CONN_HEALTH_CHECKS"] = True
+    if env_bool("DATABASE_PREPARE", True):
+        # Only cursors that bind on the server prepare (core.db.prepared_cursor): the statement
+        # of an answer from a phone, parsed and planned once per connection. Django's own cursors
+        # bind on the client and never do. Off behind a pooler that cannot keep prepared
+        # statements (PgBouncer before 1.21 in transaction mode).
+        _db.setdefault("OPTIONS", {})["prepare_threshold"] = 1
 else:
     raise ImproperlyConfigured("DATABASE_URL must point at SQLite or PostgreSQL.")
 DATABASES = {"default": _db}

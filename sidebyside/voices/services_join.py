@@ -17,12 +17,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sidebyside.core.audit import audit
+from sidebyside.core.db import prepared_cursor
 from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Membership
 from sidebyside.people import consent
 from sidebyside.people.models import Person
 from sidebyside.voices.models import Contribution, JoinCode, Prompt, Question
-from sidebyside.voices.services import contribution_store, field_of
+from sidebyside.voices.services import Unless, clean_text, contribution_store, field_of
 
 Direction = Literal["up", "down"]
 NAME_MAX = 100
@@ -184,7 +185,7 @@ def phone_recent(
     minute = field("created_at").get_db_prep_value(now - datetime.timedelta(minutes=1), connection)
     same_form = field("uuid").get_db_prep_value(uuid_value, connection)
     prompt = [] if prompt_id is None else [prompt_id]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             sql,
             [
@@ -215,26 +216,44 @@ def phone_contribution_add(
     choice: str,
     device: str,
     author: Person | None = None,
-) -> Contribution:
-    """Store what someone sent from their own phone: once, however many times it arrives.
+) -> bool:
+    """Store what someone sent from their own phone: once, however many times it arrives. One
+    query. True if this call stored it; when False, ``phone_recent`` says why (it was sent before,
+    or the phone is sending too many).
 
-    Whether it waits to be checked is read from the join code in the insert itself, not from
-    ``join`` (which may be a few seconds old: ``join_cache``). ``author`` is the signed-in member
-    who sent it and chose to hear back (``signed_in_author``); their name is not copied onto it."""
+    Not stored either when the same words came from the same phone to the same question a
+    moment ago, or when the phone has sent its limit this minute: both are decided by the insert
+    itself (``services.Unless``), so the answer costs one statement. Whether it waits to be
+    checked is read from the join code in the insert too, not from ``join`` (which may be a few
+    seconds old: ``join_cache``). ``author`` is the signed-in member who sent it and chose to hear
+    back (``signed_in_author``); their name is not copied onto it."""
     gathering = join.gathering
     name = " ".join(name.split())[:NAME_MAX]
-    return contribution_store(
+    now = timezone.now()
+    prompt = question.prompt if question is not None else None
+    unless = Unless(
+        device=device,
+        gathering_id=gathering.pk,
+        prompt_id=prompt.pk if prompt is not None else None,
+        text=clean_text(text),
+        resent_since=now - RESENT_WITHIN,
+        counted_since=now - datetime.timedelta(minutes=1),
+        limit=settings.JOIN_SUBMISSIONS_PER_MINUTE,
+    )
+    _, stored = contribution_store(
         uuid_value=uuid_value,
         hub_id=gathering.hub_id,
         text=text,
         channel=Contribution.Channel.PHONE,
         gathering=gathering,
-        prompt=question.prompt if question is not None else None,
+        prompt=prompt,
         name_given=name,
         identify_as=identify_as(choice, name, name_known=author is not None),
         author=author,
         state=Contribution.State.PENDING,  # unless the join code says answers are not checked
         state_of_join=join.pk,
+        unless=unless,
         device=device,
-        said_at=timezone.now(),
+        said_at=now,
     )
+    return stored

@@ -189,7 +189,7 @@ def _answer_page(
 
 
 def _wants_json(request: HttpRequest) -> bool:
-    return request.headers.get("X-Requested-With") == "join.js"
+    return request.META.get("HTTP_X_REQUESTED_WITH") == "join.js"  # not .headers: it copies them all
 
 
 @require_http_methods(["GET", "POST"])
@@ -230,53 +230,67 @@ def join_answer(request: HttpRequest, code: str) -> HttpResponse:
     if question is not None:
         thanks += f"?q={question.pk}"
 
-    recent = (
-        services_join.phone_recent(
-            device=device,
-            uuid_value=form.cleaned_data["uuid"],
-            gathering_id=join.gathering_id,
-            prompt_id=question.prompt_id if question is not None else None,
-            text=form.cleaned_data["text"],
-        )
-        if valid
-        else None
-    )
-    if recent is not None and recent.sent_before:
-        return _sent(request, thanks, device_value, new)
-    if recent is not None and recent.too_many:
-        response = _answer_page(
-            request,
-            join,
-            questions,
-            question,
-            number,
-            form,
-            uuid_value=uuid_value,
-            author=author,
-            slow_down=True,
-            status=429,
-        )
-        return _with_device(response, device_value, new)
     if valid:
         try:
-            services_join.phone_contribution_add(
-                uuid_value=form.cleaned_data["uuid"],
-                join=join,
-                question=question,
-                text=form.cleaned_data["text"],
-                name=form.cleaned_data["name"],
-                choice=form.cleaned_data["identify"],
-                device=device,
-                author=author if form.cleaned_data["hear_back"] else None,
-            )
+            outcome = _store_answer(form, join, question, device, author)
         except (services.Invalid, ValidationError) as error:
             form.add_error("text", error.messages[0] if isinstance(error, ValidationError) else str(error))
         else:
-            return _sent(request, thanks, device_value, new)
+            if outcome == "stored":
+                return _sent(request, thanks, device_value, new)
+            if outcome == "too many":
+                response = _answer_page(
+                    request,
+                    join,
+                    questions,
+                    question,
+                    number,
+                    form,
+                    uuid_value=uuid_value,
+                    author=author,
+                    slow_down=True,
+                    status=429,
+                )
+                return _with_device(response, device_value, new)
+            form.add_error("text", "That did not go through. Send it again")
     response = _answer_page(
         request, join, questions, question, number, form, uuid_value=uuid_value, author=author, status=400
     )
     return _with_device(response, device_value, new)
+
+
+def _store_answer(
+    form: AnswerForm, join: JoinCode, question: Question | None, device: str, author: Person | None
+) -> str:
+    """ "stored" (now or before), "too many" (the phone is over its limit this minute), or, twice
+    over, "not stored" for no reason left (a minute or a resend window ended between the insert
+    and the look that follows it): one query when it is stored, as nearly every answer is."""
+    data = form.cleaned_data
+    for _ in range(2):
+        if services_join.phone_contribution_add(
+            uuid_value=data["uuid"],
+            join=join,
+            question=question,
+            text=data["text"],
+            name=data["name"],
+            choice=data["identify"],
+            device=device,
+            author=author if data["hear_back"] else None,
+        ):
+            return "stored"
+        # Not stored: this form or these words came before, or the phone is over its limit.
+        recent = services_join.phone_recent(
+            device=device,
+            uuid_value=data["uuid"],
+            gathering_id=join.gathering_id,
+            prompt_id=question.prompt_id if question is not None else None,
+            text=data["text"],
+        )
+        if recent.sent_before:
+            return "stored"
+        if recent.too_many:
+            return "too many"
+    return "not stored"
 
 
 def _sent(request: HttpRequest, thanks: str, device_value: str, new: bool) -> HttpResponse:

@@ -52,3 +52,22 @@ def test_a_connection_the_server_closed_is_refused(conninfo: str) -> None:
             time.sleep(0.05)
         with pytest.raises(psycopg.OperationalError):
             check_pooled_connection(doomed)
+
+
+def test_the_prepared_cursor_prepares_once_and_is_counted_like_any_query() -> None:
+    """On PostgreSQL the same statement is parsed and planned once per connection; on SQLite it is
+    Django's usual cursor. Either way Django sees the queries (counted, logged)."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as seen:
+        for value in (1, 2, 3):
+            with db.prepared_cursor() as cursor:
+                cursor.execute("SELECT %s + 1", [value])
+                assert cursor.fetchone()[0] == value + 1
+    assert len(seen.captured_queries) == 3
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["SELECT $1 + 1%"]
+            )
+            assert cursor.fetchone()[0] == 1

@@ -26,6 +26,7 @@ SETTINGS_VARIABLES = (
     "SERVICE_CONTACT_EMAIL",
     "DEBUG",
     "DATABASE_URL",
+    "DATABASE_PREPARE",
     "HSTS_PRELOAD",
     "HSTS_SECONDS",
     "HTTPS",
@@ -151,24 +152,34 @@ def start_django(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_database_address_options_are_kept_beside_the_pool() -> None:
-    """``?sslmode=require`` in DATABASE_URL must reach PostgreSQL with the pool on, as without it."""
+def database_options(**overrides: str) -> str:
     show = (
         SETUP + "; from django.conf import settings; print(sorted(settings.DATABASES['default']['OPTIONS']))"
-    )
-    env = production_env(
-        DATABASE_URL="postgres://u:p@db.internal:5432/sbs?sslmode=require&keepalives_idle=60"
     )
     result = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "-c", show],
         cwd=settings.BASE_DIR,
-        env=env,
+        env=production_env(**overrides),
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "['keepalives_idle', 'pool', 'sslmode']"
+    return result.stdout.strip()
+
+
+def test_the_database_address_options_are_kept_beside_the_pool() -> None:
+    """``?sslmode=require`` in DATABASE_URL must reach PostgreSQL with the pool on, as without it."""
+    address = "postgres://u:p@db.internal:5432/sbs?sslmode=require&keepalives_idle=60"
+    assert (
+        database_options(DATABASE_URL=address)
+        == "['keepalives_idle', 'pool', 'prepare_threshold', 'sslmode']"
+    )
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler_that_cannot_keep_them() -> None:
+    address = "postgres://u:p@db.internal:5432/sbs"
+    assert database_options(DATABASE_URL=address, DATABASE_PREPARE="false") == "['pool']"
 
 
 def without(env: dict[str, str], name: str) -> dict[str, str]:

@@ -114,3 +114,57 @@ def test_sent_before_by_its_uuid_or_by_the_same_words_a_moment_ago(db: Any, hub:
     later = timezone.now() + datetime.timedelta(minutes=11)
     assert not _recent(phone, now=later, **words).sent_before
     assert _recent(phone, now=later, uuid_value=key).sent_before
+
+
+def test_a_phone_answer_is_stored_unless_it_came_before_or_the_phone_is_over_its_limit(
+    db: Any, hub: Hub, settings: Any
+) -> None:
+    """The insert decides by itself (one statement): the same words from the same phone to the
+    same question a moment ago, or a phone at its limit this minute, store nothing; the answer
+    waits to be checked when its join code says so, read in the same statement."""
+    from sidebyside.gatherings.models import Gathering
+    from sidebyside.voices.models import JoinCode, Prompt, Question
+    from sidebyside.voices.services_join import phone_contribution_add
+
+    settings.JOIN_SUBMISSIONS_PER_MINUTE = 3
+    start = timezone.now()
+    gathering = Gathering.objects.create(
+        hub=hub, kind="meeting", title="Drop-in", starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+    )
+    join = JoinCode.objects.create(
+        gathering=gathering, code="QRS234", open_until=gathering.ends_at, moderated=False
+    )
+    prompt = Prompt.objects.create(programme=hub.programme, text="What is missing?")
+    question = Question.objects.create(gathering=gathering, prompt=prompt, position=0)
+    phone, other = device_digest("phone-a"), device_digest("phone-b")
+
+    def send(text: str, *, device: str = phone, asked: Question | None = question, key: Any = None) -> bool:
+        return phone_contribution_add(
+            uuid_value=key or uuid.uuid4(),
+            join=join,
+            question=asked,
+            text=text,
+            name="",
+            choice="anonymous",
+            device=device,
+        )
+
+    key = uuid.uuid4()
+    assert send("Evening sessions", key=key)
+    assert not send("Something else", key=key)  # the same form: already stored
+    assert not send("Evening sessions")  # a reloaded page, the same words
+    assert send("Evening sessions", asked=None)  # no question is another question
+    assert send("Evening sessions", device=other)
+    assert send("A third from this phone")
+    assert not send("A fourth from this phone")  # three this minute already
+    assert send("A fourth from this phone", device=other)
+    Contribution.objects.filter(device=phone).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    assert send("Evening sessions")  # long enough ago: a new answer
+    assert Contribution.objects.filter(device=phone).count() == 4
+    assert set(Contribution.objects.values_list("state", flat=True)) == {Contribution.State.SHOWN}
+    join.moderated = True
+    join.save()
+    assert send("Checked first", device=device_digest("phone-c"))
+    assert Contribution.objects.get(text="Checked first").state == Contribution.State.PENDING
