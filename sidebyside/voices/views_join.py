@@ -20,7 +20,7 @@ import datetime
 import io
 import secrets
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 import segno
 from django.conf import settings
@@ -259,12 +259,16 @@ def join_answer(request: HttpRequest, code: str) -> HttpResponse:
     return _with_device(response, device_value, new)
 
 
+Outcome = Literal["stored", "too many", "not stored"]
+
+
 def _store_answer(
     form: AnswerForm, join: JoinCode, question: Question | None, device: str, author: Person | None
-) -> str:
-    """ "stored" (now or before), "too many" (the phone is over its limit this minute), or, twice
-    over, "not stored" for no reason left (a minute or a resend window ended between the insert
-    and the look that follows it): one query when it is stored, as nearly every answer is."""
+) -> Outcome:
+    """What became of the answer: stored (now, or before), too many (the phone is over its limit
+    this minute), or, twice over, not stored for no reason left (a minute or a resend window
+    ended between the insert and the look after it). One query when it is stored, as nearly
+    every answer is."""
     data = form.cleaned_data
     for _ in range(2):
         if services_join.phone_contribution_add(
