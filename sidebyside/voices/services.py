@@ -93,11 +93,11 @@ def _insert_statement(kind: str) -> tuple[str, list[Any]]:
 
     - ``plain``: ``INSERT … VALUES (…) ON CONFLICT (uuid) DO NOTHING``.
     - ``unless`` / ``unless-no-prompt``: ``INSERT … SELECT … FROM (the phone's answers of the last
-      minutes: the same words among them? how many this minute?) WHERE none are the same words and
-      fewer than the limit ON CONFLICT (uuid) DO NOTHING``: an answer from a phone in one
-      statement (``Unless``). Values chosen by SELECT have no
-      column to take their type from, so on PostgreSQL each is cast to its column's type, without
-      a length (as Django's own bulk insert does): a value too long is an error, never cut.
+      ten minutes: the same words among them? how many this minute?) WHERE none are the same
+      words and fewer than the limit ON CONFLICT (uuid) DO NOTHING``: an answer from a phone in
+      one statement (``Unless``). Values chosen by SELECT have no column to take their type
+      from, so on PostgreSQL each is cast to its column's type, without a length (as Django's own
+      bulk insert does): a value too long is an error, never cut.
 
     ``state`` comes last, as ``COALESCE(<subquery>, %s)``: the subquery is given when the state
     is the join code's to decide (``state_of_join``), so the decision is read in the insert."""
