@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -148,7 +149,9 @@ def _embed_and_keep(
 
 AHEAD_SCAN = 500  # contributions the worker looks at in one round of ``embed_ahead``
 AHEAD_EMBED = 64  # and embeds at most (about half a second on one core)
+AHEAD_AGAIN_SECONDS = 60 * 60  # how long after going through them all it goes through them again
 _ahead_marks: dict[str, int] = {}  # by model: the last contribution looked at, in this process
+_ahead_starts: dict[str, float] = {}  # by model: when this process last began from the start
 
 
 def embed_ahead(*, worker: str = "") -> int:
@@ -161,11 +164,17 @@ def embed_ahead(*, worker: str = "") -> int:
     those without a vector made from their present words). Concerns raised for safeguarding and
     hidden contributions are left out, as runs leave them out. Returns how many it looked at (0:
     nothing new), so the worker goes round again at once while there is more.
+
+    Having come to the newest, it goes through them all again once an hour
+    (``AHEAD_AGAIN_SECONDS``) has passed since it last began from the start: words changed by a
+    redaction lost their vector, and a contribution shown again after being hidden, or no longer
+    a concern, never had one. Those already kept cost a look at their hash, nothing more.
     """
     found = located()
     if found.files is None:
         return 0
     model_id = found.files.model_id
+    _ahead_starts.setdefault(model_id, time.monotonic())
     rows = list(
         Contribution.objects.filter(pk__gt=_ahead_marks.get(model_id, 0), safeguarding_at__isnull=True)
         .exclude(state=Contribution.State.HIDDEN)
@@ -173,6 +182,9 @@ def embed_ahead(*, worker: str = "") -> int:
         .values_list("pk", "text")[:AHEAD_SCAN]
     )
     if not rows:
+        if time.monotonic() - _ahead_starts[model_id] >= AHEAD_AGAIN_SECONDS:
+            _ahead_marks[model_id] = 0  # from the start again, next round
+            _ahead_starts[model_id] = time.monotonic()
         return 0
     hashes = {pk: text_sha256(text) for pk, text in rows}
     kept = dict(

@@ -113,6 +113,43 @@ def test_the_worker_gives_new_contributions_their_vectors_ahead_of_any_run(
     assert embeddings.embed_ahead(worker="w") == 0
 
 
+def test_the_worker_goes_through_them_all_again_for_words_changed_or_shown_again(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A redaction deletes the vector of the old words, and a contribution hidden when the loop
+    passed it had none: once an hour the loop begins from the start again and gives them theirs."""
+    if embeddings.located().files is None:
+        pytest.skip("the meaning model is not installed here")
+    monkeypatch.setattr(embeddings, "_ahead_marks", {})
+    monkeypatch.setattr(embeddings, "_ahead_starts", {})
+    clock = [1000.0]
+    monkeypatch.setattr(embeddings.time, "monotonic", lambda: clock[0])
+    now = timezone.now()
+    hidden = Contribution.objects.create(  # before the other: below the loop's mark
+        hub=hub, text="Bus fares", said_at=now, channel="paper", state="hidden"
+    )
+    redacted = Contribution.objects.create(
+        hub=hub, text="Call me on 07700 900123", said_at=now, channel="paper", state="shown"
+    )
+    assert embeddings.embed_ahead(worker="w") == 1
+    assert embeddings.embed_ahead(worker="w") == 0
+    redacted.text = "Call me on [removed]"
+    redacted.save(update_fields=["text"])  # its vector goes
+    hidden.state = "shown"
+    hidden.save(update_fields=["state"])
+    clock[0] += embeddings.AHEAD_AGAIN_SECONDS - 1
+    assert embeddings.embed_ahead(worker="w") == 0  # not yet: the hour is not up
+    assert not ContributionVector.objects.exists()
+    clock[0] += 1
+    assert embeddings.embed_ahead(worker="w") == 0  # the hour is up: from the start next round
+    assert embeddings.embed_ahead(worker="w") == 2
+    kept = dict(ContributionVector.objects.values_list("contribution_id", "text_sha256"))
+    assert kept == {
+        redacted.pk: embeddings.text_sha256("Call me on [removed]"),
+        hidden.pk: embeddings.text_sha256("Bus fares"),
+    }
+
+
 def test_without_the_meaning_model_nothing_is_embedded_ahead(hub: Hub, settings: Any) -> None:
     settings.INSIGHTS_SEMANTIC = False
     Contribution.objects.create(hub=hub, text="Damp", said_at=timezone.now(), channel="paper", state="shown")
