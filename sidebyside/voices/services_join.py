@@ -29,6 +29,8 @@ Direction = Literal["up", "down"]
 NAME_MAX = 100
 # The same words from the same phone to the same question within this time are one answer.
 RESENT_WITHIN = datetime.timedelta(minutes=10)
+# A phone's answers within this time count towards its limit (JOIN_SUBMISSIONS_PER_MINUTE).
+COUNTED_WITHIN = datetime.timedelta(minutes=1)
 
 
 def _in_order(gathering: Gathering) -> list[Question]:
@@ -182,7 +184,7 @@ def phone_recent(
     sql = _RECENT_SQL_NO_PROMPT if prompt_id is None else _RECENT_SQL
     field = field_of
     lately = field("created_at").get_db_prep_value(now - RESENT_WITHIN, connection)
-    minute = field("created_at").get_db_prep_value(now - datetime.timedelta(minutes=1), connection)
+    minute = field("created_at").get_db_prep_value(now - COUNTED_WITHIN, connection)
     same_form = field("uuid").get_db_prep_value(uuid_value, connection)
     prompt = [] if prompt_id is None else [prompt_id]
     with prepared_cursor() as cursor:
@@ -229,15 +231,16 @@ def phone_contribution_add(
     back (``signed_in_author``); their name is not copied onto it."""
     gathering = join.gathering
     name = " ".join(name.split())[:NAME_MAX]
+    text = clean_text(text)  # as stored, so that the same words compare equal
     now = timezone.now()
     prompt = question.prompt if question is not None else None
     unless = Unless(
         device=device,
         gathering_id=gathering.pk,
         prompt_id=prompt.pk if prompt is not None else None,
-        text=clean_text(text),
+        text=text,
         resent_since=now - RESENT_WITHIN,
-        counted_since=now - datetime.timedelta(minutes=1),
+        counted_since=now - COUNTED_WITHIN,
         limit=settings.JOIN_SUBMISSIONS_PER_MINUTE,
     )
     _, stored = contribution_store(
