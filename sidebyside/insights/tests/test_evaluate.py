@@ -41,6 +41,12 @@ def test_the_command_says_which_embedder_it_used(capsys: pytest.CaptureFixture[s
     assert "embedder\tsemantic" in capsys.readouterr().out  # the model is installed: used by default
     assert main([str(SMALL), "--rounds", "1", "--embedder", "lexical"]) == 0
     assert "embedder\tlexical" in capsys.readouterr().out
+    assert main([str(SMALL), "--rounds", "1", "--small-model"]) == 0
+    assert "model\tall-MiniLM-L6-v2-int8" in capsys.readouterr().out
+    assert (
+        main([str(SMALL), "--rounds", "1", "--models-dir", str(tmp_path)]) == 0
+    )  # the larger not made there
+    assert "model\tall-MiniLM-L6-v2-int8" in capsys.readouterr().out
     bad = ["--model-dir", str(tmp_path), "--model-sha256", "a" * 64, "--tokenizer-sha256", "b" * 64]
     assert main([str(SMALL), "--embedder", "semantic", *bad]) == 2
     assert "model file is missing" in capsys.readouterr().err

@@ -174,10 +174,12 @@ def test_a_suggestion_much_like_a_confirmed_theme_says_so(actor: Any, programme:
 
     themes_given, texts = read(SMALL.parent.parent.parent / "evaluation" / "comments.tsv")
     housing = [t for theme, t in zip(themes_given, texts, strict=True) if theme == "housing"]
-    money = [t for theme, t in zip(themes_given, texts, strict=True) if theme == "benefits_money"]
+    # Being heard is far from housing in meaning; with money, whose comments talk of rent and
+    # deposits, neither model splits the two cleanly and a mixed half could be hinted at 0.7.
+    heard = [t for theme, t in zip(themes_given, texts, strict=True) if theme == "being_heard"]
     confirmed = services.theme_create(actor=actor, programme=programme, name="Somewhere to live")
     services.tags_add(actor=actor, theme=confirmed, contributions=said(hub, *housing[:15]))
-    said(hub, *housing[15:], *money[:15])
+    said(hub, *housing[15:], *heard[:15])
     run = services.theming_run_start(actor=actor, programme=programme, kind="suggest", count_wanted=2)
     run.refresh_from_db()
     assert run.embedder == "semantic"
