@@ -415,8 +415,8 @@ async def join_load(port: int, code: str, server_pids: list[int], restart: bool)
                 return
             try:
                 async with session.post(url, data=body, headers=headers) as response:
-                    body = await response.read()
-                    ok = response.status == 200 and b'"next"' in body
+                    reply = await response.read()  # not ``body``: a resend posts the same answer
+                    ok = response.status == 200 and b'"next"' in reply
                     kind = str(response.status)
             except (aiohttp.ClientError, TimeoutError) as error:
                 ok, kind = False, error_kind(error)
