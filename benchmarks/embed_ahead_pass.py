@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import random
 import time
+from typing import Any
 
 # common sets up Django: it must come (and sorts) before the django imports.
 from common import fresh_database
@@ -74,7 +75,7 @@ def one_pass(model_id: str) -> tuple[float, int, int]:
     embeddings._ahead_marks[model_id] = 0
     queries = 0
 
-    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         nonlocal queries
         queries += 1
         return execute(sql, params, many, context)
@@ -96,7 +97,7 @@ def main() -> None:
     read: list[int] = []
     real = Semantic.embed
 
-    def counted(self, texts, progress=None):  # type: ignore[no-untyped-def]
+    def counted(self: Semantic, texts: Any, progress: Any = None) -> Any:
         read.append(len(texts))
         return real(self, texts, progress)
 
