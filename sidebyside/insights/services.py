@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from sidebyside.core.audit import audit
 from sidebyside.insights import embeddings, tallies
+from sidebyside.insights.engine import mpnet, semantic
 from sidebyside.insights.engine.themes import NothingToTheme, assign, closest_themes, suggest
 from sidebyside.insights.models import Tag, Theme, ThemingRun
 from sidebyside.voices.models import Contribution
@@ -446,7 +447,7 @@ HINT_EXAMPLES = 50  # contributions of each confirmed theme, and of each suggest
 # at 0.75 gave 31 right and none wrong (at 0.7: 36 right, 1 wrong, and on a pair of themes the
 # suggestions mixed, both halves of the mix hinted). Words alone gave as many wrong hints as right
 # at any level, so without the meaning model there are no hints.
-HINT_AT_LEAST = {"all-MiniLM-L6-v2-int8": 0.7, "all-mpnet-base-v2-int8": 0.75}
+HINT_AT_LEAST = {semantic.DEFAULT_MODEL_ID: 0.7, mpnet.MODEL_ID: 0.75}
 HINT_AT_LEAST_OTHERWISE = 0.75  # a model of the operator's own: the stricter of the two
 
 
