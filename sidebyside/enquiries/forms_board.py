@@ -91,7 +91,8 @@ class EnquiryForm(GovukForm):
         label="Co-leads",
         queryset=User.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        # A programme has many people: static/js/filter-checkboxes.js adds a box to find one.
+        widget=forms.CheckboxSelectMultiple(attrs={"filter_label": "Find a person by name or hub"}),
         help_text="At least one expert by experience and one expert by profession.",
         error_messages={"invalid_choice": "Choose co-leads from the list"},
     )

@@ -58,6 +58,10 @@ def test_start_an_enquiry_from_a_theme_links_it(
     ticked = re.findall(r'<input[^>]*name="hubs"[^>]*value="(\d+)" checked>', page)
     assert ticked == [str(hub.pk)]
     assert f"{personas['member'].display_name} (expert by experience, {hub.name})" in page
+    # The co-leads' list carries the label of its "find a person" box, and the page its script;
+    # the hubs' list, short, has none.
+    assert page.count('data-filter="Find a person by name or hub"') == 1
+    assert "js/filter-checkboxes" in page
     response = client_for("coordinator").post(
         reverse("enquiries:enquiry_add", args=[programme.pk]) + f"?theme={theme.pk}",
         {
