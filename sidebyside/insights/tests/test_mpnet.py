@@ -172,7 +172,9 @@ def test_quantising_keeps_each_blocks_last_layer_and_the_attention_in_floats(
 def test_a_file_that_is_not_weights_is_refused(tmp_path: Path) -> None:
     (tmp_path / "short").write_bytes(b"abc")
     (tmp_path / "junk").write_bytes(struct.pack("<Q", 4) + b"\xff\xfe{x")
-    for name in ("short", "junk"):
+    header = json.dumps({"w": {"dtype": "Q9", "shape": [1], "data_offsets": [0, 4]}}).encode()
+    (tmp_path / "odd").write_bytes(struct.pack("<Q", len(header)) + header + b"\0" * 4)
+    for name in ("short", "junk", "odd"):
         with pytest.raises(mpnet.BuildError):
             mpnet.read_safetensors(tmp_path / name)
 
@@ -184,10 +186,13 @@ def test_nothing_is_made_from_parts_that_are_missing_or_changed(
     monkeypatch.setattr(mpnet, "PARTS", (("no-such-model-part", "part.001", "0" * 64),))
     assert mpnet.main(["--into", str(tmp_path)]) == 1
     assert "no-such-model-part is not installed" in capsys.readouterr().err
+    stopped = mpnet.files_in(tmp_path).model.parent / ".building-stopped"
+    stopped.mkdir(parents=True)  # what a build killed part-way leaves
+    (stopped / "full.onnx").write_bytes(b"half")
     monkeypatch.setattr(mpnet, "PARTS", ((package, inside, "0" * 64),))  # the real part, another checksum
     with pytest.raises(mpnet.BuildError, match="checksum differs"):
         mpnet.build(tmp_path)
-    assert not any(tmp_path.rglob("*.onnx"))  # nothing half-made left behind
+    assert not any(tmp_path.rglob("*.onnx"))  # nothing half-made left behind, then or before
 
 
 def test_a_folder_with_other_files_is_not_taken_for_the_model(tmp_path: Path) -> None:
