@@ -28,6 +28,16 @@ MAX_SUGGESTED = 12
 # four texts a direction, they are left as they are.
 MEANING_DIMENSIONS = 32
 MEANING_ROWS_AT_LEAST = 4 * MEANING_DIMENSIONS
+# Then each text's vector is moved halfway towards the mean of its five nearest neighbours, so a
+# text said in few words leans towards the texts most like it. On our evaluation set (10 seeds)
+# with all-mpnet-base-v2: NMI 0.350 → 0.353 on all 12 themes, and 0.355 → 0.370 on 20 random
+# subsets of 8 of them, better in 17 of the 20; with all-MiniLM-L6-v2 much the same (0.277 →
+# 0.278; better in 13 of 20). 3 to 12 neighbours did about as well. Every text is compared
+# with every other, so only up to ``NEIGHBOURS_UP_TO`` texts (1.5 s at 10,000 on one core, 31 s
+# at 50,000); groups of that many have enough texts in them not to need it as much.
+NEIGHBOURS = 5
+NEIGHBOURS_UP_TO = 10_000
+NEIGHBOURS_BLOCK = 1024  # rows compared with all the others at once
 # Below this similarity to the nearest theme, or this far ahead of the next one, it is "not sure".
 NOT_SURE_BELOW = 0.15
 NOT_SURE_MARGIN = 0.02
@@ -81,6 +91,8 @@ def suggest(
         matrix, vocabulary = tfidf_of_words(chosen_words)
     wanted = count or default_count(len(usable))
     k = max(1, min(wanted, distinct_rows(vectors, enough=wanted, seed=seed)))
+    if not isinstance(embedder, Lexical) and MEANING_ROWS_AT_LEAST <= len(usable) <= NEIGHBOURS_UP_TO:
+        vectors = with_neighbours(vectors)
     if len(usable) > LARGE:  # mini-batches: the same answer for the same seed, in a fraction of the time
         model: KMeans | MiniBatchKMeans = MiniBatchKMeans(
             n_clusters=k, n_init=3, batch_size=10_000, random_state=seed
@@ -127,6 +139,23 @@ def main_directions(vectors: np.ndarray, *, seed: int = 0) -> np.ndarray:
     else:
         reduced = pca.fit_transform(vectors)
     return normalize(reduced)
+
+
+def with_neighbours(vectors: np.ndarray, *, neighbours: int = NEIGHBOURS) -> np.ndarray:
+    """Each row (unit length) plus the mean of its ``neighbours`` most alike other rows (cosine),
+    normalised again. The same rows in the same order give the same answer; rows are compared a
+    block at a time, so memory stays small however many there are."""
+    rows = vectors.shape[0]
+    if rows <= neighbours:
+        return vectors
+    nearest = np.empty((rows, neighbours), dtype=np.intp)
+    block = NEIGHBOURS_BLOCK
+    for start in range(0, rows, block):
+        stop = min(rows, start + block)
+        alike = vectors[start:stop] @ vectors.T
+        alike[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # not its own neighbour
+        nearest[start:stop] = np.argpartition(-alike, neighbours - 1, axis=1)[:, :neighbours]
+    return normalize(vectors + vectors[nearest].mean(axis=1))
 
 
 def _keyphrases(matrix: object, vocabulary: np.ndarray, rows: np.ndarray) -> list[str]:
@@ -184,6 +213,8 @@ def assign(
     described = descriptions or {}
     known += [(name, described[name]) for name in themes if words(described.get(name, ""))]
     vectors = embedder.embed([text for _, text in known] + list(texts))
+    if not isinstance(embedder, Lexical):  # the word-based one lost a little from it
+        vectors = _centred(vectors)
     tagged, new = vectors[: len(known)], vectors[len(known) :]
     owner = np.array([themes.index(name) for name, _ in known])
     centres = _centres(tagged, owner, len(themes))
@@ -212,6 +243,23 @@ def assign(
             Assignment(theme=name if sure else None, confidence=round(confidence, 3), nearest=name)
         )
     return answers
+
+
+def _centred(vectors: np.ndarray) -> np.ndarray:
+    """The vectors less their mean, each normalised again: what all these texts share (that they
+    are comments on services, say) no longer counts towards their likeness, only how they differ.
+    On our evaluation set (10 seeds) 3-shot accuracy 0.524 → 0.536 with all-mpnet-base-v2 and
+    0.421 → 0.430 with all-MiniLM-L6-v2, better in 15 and 17 of 20 random subsets of 8 of its
+    themes, and fewer "not sure" (5 % → 2.5 %). Rows that are all zero (no
+    words to go on) stay zero and count for nothing in the mean."""
+    if len(vectors) < 2:
+        return vectors
+    blank = ~vectors.any(axis=1)
+    if blank.all():
+        return vectors
+    centred = normalize(vectors - vectors[~blank].mean(axis=0))
+    centred[blank] = 0.0
+    return centred
 
 
 def _centres(vectors: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:

@@ -204,3 +204,80 @@ def test_pairs_of_words_are_only_made_of_words_said_side_by_side() -> None:
     assert "services talk" not in found  # "to" stood between them
     assert {"services", "talk", "worker"} <= set(found)
     assert terms("to the of") == []
+
+
+def test_each_meaning_vector_leans_towards_its_nearest_neighbours(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+    from sklearn.preprocessing import normalize
+
+    from sidebyside.insights.engine import themes
+
+    rng = np.random.default_rng(4)
+    east = normalize(np.array([1.0, 0.0, 0.0]) + rng.normal(scale=0.05, size=(6, 3)))
+    north = normalize(np.array([0.0, 1.0, 0.0]) + rng.normal(scale=0.05, size=(6, 3)))
+    between = normalize(np.array([[1.0, 0.8, 0.0]]))  # nearer east than north
+    vectors = np.vstack([east, north, between])
+    moved = themes.with_neighbours(vectors, neighbours=5)
+    assert np.allclose(np.linalg.norm(moved, axis=1), 1.0)
+    # The one between moves towards the group it is nearest, and away from the other.
+    assert moved[12] @ np.array([1.0, 0, 0]) > vectors[12] @ np.array([1.0, 0, 0])
+    assert moved[12] @ np.array([0, 1.0, 0]) < vectors[12] @ np.array([0, 1.0, 0])
+    # A row is never its own neighbour: alone with one other, it goes halfway to that one.
+    two = np.array([[1.0, 0.0], [0.0, 1.0]])
+    assert np.allclose(
+        themes.with_neighbours(two, neighbours=1), normalize(np.array([[1.0, 1.0], [1.0, 1.0]]))
+    )
+    # Too few rows to have that many neighbours: left as they are.
+    assert themes.with_neighbours(two, neighbours=2) is two
+    # Compared a block at a time, the answer is the same as all at once, and the same each time.
+    monkeypatch.setattr(themes, "NEIGHBOURS_BLOCK", 4)
+    assert np.array_equal(themes.with_neighbours(vectors, neighbours=5), moved)
+
+
+def test_assign_counts_what_texts_share_less_than_how_they_differ() -> None:
+    import numpy as np
+
+    from sidebyside.insights.engine.themes import _centred
+
+    shared = np.array([3.0, 0.0, 0.0])
+    differences = np.array([[0.0, 1.0, 0.0], [0.0, -1.0, 0.0], [0.0, 0.0, 1.0]])
+    vectors = np.vstack([shared + differences, np.zeros((1, 3))])
+    centred = _centred(vectors)
+    # What all the texts share is gone: the first two were alike (cosine 0.8), now opposite.
+    assert centred[0] @ centred[1] < -0.5
+    assert np.allclose(np.linalg.norm(centred[:3], axis=1), 1.0)
+    assert not centred[3].any()  # a text with no words stays with none
+    one = vectors[:1]
+    assert _centred(one) is one  # one text has nothing to share with others
+
+
+def test_suggest_leans_meaning_vectors_on_their_neighbours_within_its_bounds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import numpy as np
+
+    from sidebyside.insights.engine import themes
+
+    class Meaning:
+        name = "semantic"
+
+        def embed(self, texts: list[str]) -> np.ndarray:
+            rng = np.random.default_rng(len(texts))
+            return themes.normalize(rng.normal(size=(len(texts), 48)))
+
+    leaned: list[int] = []
+    real = themes.with_neighbours
+
+    def spy(vectors: np.ndarray) -> np.ndarray:
+        leaned.append(len(vectors))
+        return real(vectors)
+
+    monkeypatch.setattr(themes, "with_neighbours", spy)
+    enough = [f"comment number {i} about the hub" for i in range(themes.MEANING_ROWS_AT_LEAST)]
+    suggest(enough, count=3, embedder=Meaning())
+    assert leaned == [themes.MEANING_ROWS_AT_LEAST]
+    suggest(enough[:-1], count=3, embedder=Meaning())  # too few to lean on neighbours
+    suggest(enough, count=3)  # the word-based embedder's groups are left as they are
+    monkeypatch.setattr(themes, "NEIGHBOURS_UP_TO", themes.MEANING_ROWS_AT_LEAST - 1)
+    suggest(enough, count=3, embedder=Meaning())  # too many to compare each with all the others
+    assert leaned == [themes.MEANING_ROWS_AT_LEAST]
