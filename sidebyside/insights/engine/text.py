@@ -145,10 +145,17 @@ def words(text: str) -> list[str]:
 def words_with_breaks(text: str) -> list[str]:
     """``words``, with ``BREAK`` between two of them where words were left out, so that pairs are
     only made of words side by side in what was said ("mental health", "key worker"), not across
-    the words left out ("services [to] talk"). Empty when ``words`` is."""
+    the words left out ("services [to] talk") or punctuation ("listen[,] GP"). Empty when
+    ``words`` is."""
     found: list[str] = []
     gap = False
-    for word in _WORD.findall(normalise(text)):
+    text = normalise(text)
+    end = 0
+    for match in _WORD.finditer(text):
+        word = match.group()
+        between, end = text[end : match.start()].strip(), match.end()
+        if between not in ("", "-"):  # punctuation: "listen, GP" is not a pair, "drop-in" may be
+            gap = True
         if not _kept(word):
             gap = True
             continue
@@ -157,3 +164,31 @@ def words_with_breaks(text: str) -> list[str]:
         found.append(word)
         gap = False
     return found
+
+
+_SENTENCE_END = re.compile(r"[.!?]")
+
+
+def as_written(term: str, texts: list[str]) -> str:
+    """``term`` (a word or two from ``words_with_breaks``, so lower case) as people most often
+    wrote it in ``texts``: "gp" → "GP", "universal credit" → "Universal
+    Credit" only if that is how most wrote it. A capital that only starts a sentence does not
+    count. The term itself if it is not found."""
+    wanted = term.split()
+    forms: dict[str, int] = {}
+    for text in texts:
+        text = unicodedata.normalize("NFKC", text)
+        tokens = list(_WORD.finditer(text))
+        for i in range(len(tokens) - len(wanted) + 1):
+            run = tokens[i : i + len(wanted)]
+            if [normalise(t.group()) for t in run] != wanted:
+                continue
+            written = [t.group() for t in run]
+            before = text[tokens[i - 1].end() : run[0].start()] if i else ""
+            form = " ".join(written)
+            if (i == 0 or _SENTENCE_END.search(before)) and form[1:] == form[1:].lower():
+                form = form.lower()  # "Hostels are..." says nothing of how it is written
+            forms[form] = forms.get(form, 0) + 1
+    if not forms:
+        return term
+    return max(forms, key=lambda form: forms[form])  # the first seen of the most used

@@ -16,9 +16,10 @@ from sklearn.decomposition import PCA
 from sklearn.preprocessing import normalize
 
 from sidebyside.insights.engine.embedders import LARGE, Embedder, Lexical, distinct_rows, tfidf_of_words
-from sidebyside.insights.engine.text import words, words_with_breaks
+from sidebyside.insights.engine.text import as_written, words, words_with_breaks
 
 KEYPHRASES = 6
+AS_WRITTEN_FROM = 200  # texts read for how a group's words are written
 TYPICAL = 3
 MAX_SUGGESTED = 12
 # The meaning model's vectors are grouped in this many main directions (PCA) of the texts given:
@@ -108,7 +109,9 @@ def suggest(
         centre = model.cluster_centers_[c]
         closeness = vectors[rows] @ centre
         ranked = [int(rows[j]) for j in np.argsort(-closeness, kind="stable")]
-        phrases = _keyphrases(matrix, vocabulary, rows)
+        # As people wrote them ("GP", not "gp"), from the texts nearest the group's centre.
+        said = [texts[usable[i]] for i in ranked[:AS_WRITTEN_FROM]]
+        phrases = [as_written(phrase, said) for phrase in _keyphrases(matrix, vocabulary, rows)]
         themes.append(
             Suggestion(
                 label=_label(phrases),

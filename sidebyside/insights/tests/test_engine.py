@@ -202,6 +202,9 @@ def test_pairs_of_words_are_only_made_of_words_said_side_by_side() -> None:
     found = terms("The services need to talk to each other, and my key worker never rings")
     assert "key worker" in found
     assert "services talk" not in found  # "to" stood between them
+    punctuated = terms("The GP would not listen, GP appointments are short. Hostel staff; drop-in hours")
+    assert not {"listen gp", "short hostel", "staff drop"} & set(punctuated)
+    assert {"gp appointments", "hostel staff"} <= set(punctuated)
     assert {"services", "talk", "worker"} <= set(found)
     assert terms("to the of") == []
 
@@ -281,3 +284,31 @@ def test_suggest_leans_meaning_vectors_on_their_neighbours_within_its_bounds(
     monkeypatch.setattr(themes, "NEIGHBOURS_UP_TO", themes.MEANING_ROWS_AT_LEAST - 1)
     suggest(enough, count=3, embedder=Meaning())  # too many to compare each with all the others
     assert leaned == [themes.MEANING_ROWS_AT_LEAST]
+
+
+def test_words_are_shown_as_people_wrote_them() -> None:
+    from sidebyside.insights.engine.text import as_written
+
+    said = [
+        "My GP would not see me",
+        "Gp receptionist was rude. GP said wait",
+        "the gp practice shut",
+        "Hostels are cold. Hostels again",  # capitals that only start a sentence
+        "Universal Credit was late; my universal credit stopped and Universal Credit never rang",
+    ]
+    assert as_written("gp", said) == "GP"
+    assert as_written("hostels", said) == "hostels"
+    assert as_written("universal credit", said) == "Universal Credit"
+    assert as_written("housing", said) == "housing"  # not found: as it is
+    assert as_written("credit stopped", said) == "credit stopped"
+
+
+def test_suggested_themes_are_named_as_people_wrote_their_words() -> None:
+    texts = [f"My GP will not listen, GP appointment number {i}" for i in range(6)] + [
+        f"The hostel is damp and the hostel room {i} is cold" for i in range(6)
+    ]
+    result = suggest(texts, count=2)
+    phrases = [phrase for theme in result.themes for phrase in theme.keyphrases]
+    assert "GP appointment" in phrases
+    assert not any("gp" in phrase.split() for phrase in phrases)
+    assert "hostel room" in phrases  # what was written in lower case stays so
