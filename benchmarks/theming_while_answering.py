@@ -41,13 +41,14 @@ os.environ.setdefault("BENCH_WARMUP", "0")
 import join_load as jl
 from common import ROOT, fresh_database
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
 from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Hub
 from sidebyside.insights import services
 from sidebyside.insights.evaluate import read_tsv
-from sidebyside.insights.models import ThemingRun
+from sidebyside.insights.models import ContributionVector, ThemingRun
 from sidebyside.voices.models import Contribution
 
 THEMING = int(os.environ.get("BENCH_THEMING", "100000"))
@@ -146,6 +147,8 @@ def main() -> None:
     print(
         f"theming run at the end: {run.state}, {run.done:,} of {run.total:,} read, embedder {run.embedder or '?'}"
     )
+    kept = ContributionVector.objects.values_list("model_id").annotate(n=Count("pk")).order_by("model_id")
+    print("vectors kept by the worker: " + (", ".join(f"{n:,} of {model}" for model, n in kept) or "none"))
     print(f"lost: {len(lost)}; stored twice: {len(twice)}; logs: {tmp}")
     if lost or twice:
         raise SystemExit("the ledger and the database disagree")
