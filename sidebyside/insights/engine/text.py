@@ -169,26 +169,32 @@ def words_with_breaks(text: str) -> list[str]:
 _SENTENCE_END = re.compile(r"[.!?]")
 
 
-def as_written(term: str, texts: list[str]) -> str:
-    """``term`` (a word or two from ``words_with_breaks``, so lower case) as people most often
-    wrote it in ``texts``: "gp" → "GP", "universal credit" → "Universal
-    Credit" only if that is how most wrote it. A capital that only starts a sentence does not
-    count. The term itself if it is not found."""
-    wanted = term.split()
-    forms: dict[str, int] = {}
+def as_written(terms: list[str], texts: list[str]) -> list[str]:
+    """Each of ``terms`` (a word or two from ``words_with_breaks``, so lower case) as people most
+    often wrote it in ``texts``: "gp" → "GP"; "universal credit" → "Universal Credit" only if
+    most wrote it so. A capital that only starts a sentence does not count. A term not found is
+    given as it is. Each text is read once, whatever the number of terms."""
+    said = []
     for text in texts:
         text = unicodedata.normalize("NFKC", text)
         tokens = list(_WORD.finditer(text))
-        for i in range(len(tokens) - len(wanted) + 1):
-            run = tokens[i : i + len(wanted)]
-            if [normalise(t.group()) for t in run] != wanted:
-                continue
-            written = [t.group() for t in run]
-            before = text[tokens[i - 1].end() : run[0].start()] if i else ""
-            form = " ".join(written)
-            if (i == 0 or _SENTENCE_END.search(before)) and form[1:] == form[1:].lower():
-                form = form.lower()  # "Hostels are..." says nothing of how it is written
-            forms[form] = forms.get(form, 0) + 1
-    if not forms:
-        return term
-    return max(forms, key=lambda form: forms[form])  # the first seen of the most used
+        starts = [
+            i == 0 or bool(_SENTENCE_END.search(text[tokens[i - 1].end() : t.start()]))
+            for i, t in enumerate(tokens)
+        ]
+        said.append(([t.group() for t in tokens], [normalise(t.group()) for t in tokens], starts))
+    found = []
+    for term in terms:
+        wanted = term.split()
+        forms: dict[str, int] = {}
+        for written, normalised, starts in said:
+            for i in range(len(written) - len(wanted) + 1):
+                if normalised[i : i + len(wanted)] != wanted:
+                    continue
+                form = " ".join(written[i : i + len(wanted)])
+                if starts[i] and form[1:] == form[1:].lower():
+                    form = form.lower()  # "Hostels are..." says nothing of how it is written
+                forms[form] = forms.get(form, 0) + 1
+        # The most used; of those as often used, the first seen.
+        found.append(max(forms, key=lambda form: forms[form]) if forms else term)
+    return found

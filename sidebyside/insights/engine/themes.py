@@ -34,8 +34,8 @@ MEANING_ROWS_AT_LEAST = 4 * MEANING_DIMENSIONS
 # with all-mpnet-base-v2: NMI 0.350 → 0.353 on all 12 themes, and 0.355 → 0.370 on 20 random
 # subsets of 8 of them, better in 17 of the 20; with all-MiniLM-L6-v2 much the same (0.277 →
 # 0.278; better in 13 of 20). 3 to 12 neighbours did about as well. Every text is compared
-# with every other, so only up to ``NEIGHBOURS_UP_TO`` texts (1.5 s at 10,000 on one core, 31 s
-# at 50,000); groups of that many have enough texts in them not to need it as much.
+# with every other, so only up to ``NEIGHBOURS_UP_TO`` texts: 1.5 s at 10,000 on one core, but
+# 31 s at 50,000, where the grouping itself takes a few.
 NEIGHBOURS = 5
 NEIGHBOURS_UP_TO = 10_000
 NEIGHBOURS_BLOCK = 1024  # rows compared with all the others at once
@@ -111,7 +111,7 @@ def suggest(
         ranked = [int(rows[j]) for j in np.argsort(-closeness, kind="stable")]
         # As people wrote them ("GP", not "gp"), from the texts nearest the group's centre.
         said = [texts[usable[i]] for i in ranked[:AS_WRITTEN_FROM]]
-        phrases = [as_written(phrase, said) for phrase in _keyphrases(matrix, vocabulary, rows)]
+        phrases = as_written(_keyphrases(matrix, vocabulary, rows), said)
         themes.append(
             Suggestion(
                 label=_label(phrases),
@@ -253,8 +253,8 @@ def _centred(vectors: np.ndarray) -> np.ndarray:
     are comments on services, say) no longer counts towards their likeness, only how they differ.
     On our evaluation set (10 seeds) 3-shot accuracy 0.524 → 0.536 with all-mpnet-base-v2 and
     0.421 → 0.430 with all-MiniLM-L6-v2, better in 15 and 17 of 20 random subsets of 8 of its
-    themes, and fewer "not sure" (5 % → 2.5 %). Rows that are all zero (no
-    words to go on) stay zero and count for nothing in the mean."""
+    themes, and fewer "not sure" (5 % → 2.5 %). Rows that are all zero (no words to go on) stay
+    zero and count for nothing in the mean."""
     if len(vectors) < 2:
         return vectors
     blank = ~vectors.any(axis=1)
