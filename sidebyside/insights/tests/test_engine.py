@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sidebyside.insights.engine.text import words
@@ -237,21 +238,36 @@ def test_each_meaning_vector_leans_towards_its_nearest_neighbours(monkeypatch: p
     assert np.array_equal(themes.with_neighbours(vectors, neighbours=5), moved)
 
 
-def test_assign_counts_what_texts_share_less_than_how_they_differ() -> None:
+def test_a_group_left_empty_is_no_theme(monkeypatch: pytest.MonkeyPatch) -> None:
     import numpy as np
 
-    from sidebyside.insights.engine.themes import _centred
+    from sidebyside.insights.engine import themes
 
-    shared = np.array([3.0, 0.0, 0.0])
-    differences = np.array([[0.0, 1.0, 0.0], [0.0, -1.0, 0.0], [0.0, 0.0, 1.0]])
-    vectors = np.vstack([shared + differences, np.zeros((1, 3))])
-    centred = _centred(vectors)
-    # What all the texts share is gone: the first two were alike (cosine 0.8), now opposite.
-    assert centred[0] @ centred[1] < -0.5
-    assert np.allclose(np.linalg.norm(centred[:3], axis=1), 1.0)
-    assert not centred[3].any()  # a text with no words stays with none
-    one = vectors[:1]
-    assert _centred(one) is one  # one text has nothing to share with others
+    class Lopsided:
+        def __init__(self, n_clusters: int, **_: object) -> None:
+            self.k = n_clusters
+
+        def fit(self, vectors: np.ndarray) -> Lopsided:
+            self.labels_ = np.array([0] * (len(vectors) - 1) + [2])  # group 1 has nobody
+            self.cluster_centers_ = np.zeros((self.k, vectors.shape[1]))
+            return self
+
+    monkeypatch.setattr(themes, "KMeans", Lopsided)
+    _, texts = small()
+    result = suggest(texts, count=3)
+    assert [len(t.members) for t in result.themes] == [len(texts) - 1, 1]
+    assert set(result.labels) == {0, 1}
+
+
+def test_one_theme_with_one_example_still_places_a_text_like_it() -> None:
+    from sidebyside.insights.engine.embedders import Lexical
+    from sidebyside.insights.engine.semantic import Known
+
+    texts = ["The kettle is broken", "kettle broken again", "The kettle in the kitchen is broken"]
+    vectors = Lexical(seed=0).embed(texts)
+    like_a_model = Known(dict(zip(texts, vectors, strict=True)), fallback=None, name="semantic")
+    answers = assign(texts[1:], {"Kitchen": texts[:1]}, embedder=like_a_model)
+    assert [a.theme for a in answers] == ["Kitchen", "Kitchen"]
 
 
 def test_suggest_leans_meaning_vectors_on_their_neighbours_within_its_bounds(

@@ -16,7 +16,7 @@ from sidebyside.insights.engine.semantic import (
     locate,
     sha256_of,
 )
-from sidebyside.insights.engine.themes import assign
+from sidebyside.insights.engine.themes import assign, suggest
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +92,15 @@ def test_assign_with_the_meaning_model_places_a_paraphrase(model: Semantic) -> N
         descriptions={"Mental health": "Mental health", "Money": "Money and benefits"},
     )
     assert [a.nearest for a in answers] == ["Mental health", "Money"]
+
+
+def test_texts_said_many_times_over_make_one_theme_each(model: Semantic) -> None:
+    """200 texts with one or two different ones among them: the model's vectors of the same
+    text are the same (kept once per text, as the app keeps them), and no main directions are
+    made from rounding noise, which normalising would have made as long as real ones."""
+    same = suggest(["The kettle is broken"] * 200, count=5, embedder=Known({}, model, name="semantic"))
+    assert [len(t.members) for t in same.themes] == [200]
+    texts = ["The kettle is broken", "No heating in the hostel"] * 100
+    two = suggest(texts, count=5, embedder=Known({}, model, name="semantic"))
+    assert sorted(len(t.members) for t in two.themes) == [100, 100]
+    assert len({two.labels[i] for i in range(0, 200, 2)}) == 1
