@@ -365,14 +365,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--into", type=Path, default=Path("var/models"), help="the models folder")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-    already = is_built(args.into)
+    if is_built(args.into):  # checked once: reading 270 MB for its checksum is most of the time
+        if not args.quiet:
+            print(f"already there: {files_in(args.into).model}")
+        return 0
     try:
         files = build(args.into)
     except BuildError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     if not args.quiet:
-        print(f"{'already there' if already else 'made'}: {files.model}")
+        print(f"made: {files.model}")
     return 0
 
 

@@ -233,6 +233,19 @@ def test_the_model_made_from_the_pinned_parts_is_found_first_and_reads_meaning()
     assert np.allclose(np.linalg.norm(v, axis=1), 1, atol=1e-5)
 
 
+def test_run_again_the_command_only_checks_what_is_there(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _built()
+
+    def no_build(folder: Path) -> None:
+        raise AssertionError("the model is there: nothing is to be made again")
+
+    monkeypatch.setattr(mpnet, "build", no_build)
+    assert mpnet.main(["--into", str(MODELS)]) == 0
+    assert capsys.readouterr().out == f"already there: {mpnet.files_in(MODELS).model}\n"
+
+
 def test_the_app_uses_the_larger_model_unless_told_not_to(settings: Any) -> None:
     from sidebyside.insights import embeddings
 
