@@ -7,8 +7,9 @@ seeds, and prints NMI and ARI for *suggest* and the accuracy of *assign* with 3 
 theme, with the time each took. The meaning models' rows are there when they are installed:
 the small one (all-MiniLM-L6-v2) and the larger one when it has been made in var/models
 (all-mpnet-base-v2, ``python -m sidebyside.insights.engine.mpnet``), each with its embedding
-speed, sentences a second, measured on the file's texts with one thread and with two. Each assign row is given with the themes' names as one more example (as the app does with
-a theme's name and description) and without.
+speed, sentences a second, measured on the file's texts with one thread and with two. Each
+assign row is given with the themes' names as one more example (as the app does with a theme's
+name and description) and without.
 
 Then *split*, as the theme page's "how the machine would split it" does (``suggest`` asked for
 two groups): every two themes put together as one, all of one with all of the other and all of
