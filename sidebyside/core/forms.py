@@ -6,6 +6,7 @@
 * ``GovukFormMixin`` puts the component classes on widgets and the error
   modifiers on fields that failed validation.
 * ``GovukDateField`` is the day / month / year date-input pattern.
+* ``IdsChoiceField`` is Django's ``ModelMultipleChoiceField`` for rows with integer ids.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
+
+from sidebyside.core.params import row_id
 
 _INPUT_TYPES = (
     forms.TextInput,
@@ -156,6 +159,21 @@ class GovukDateField(forms.MultiValueField):
     def clean(self, value: Any) -> Any:
         if self.required and (not value or not any(value)):
             raise ValidationError(self.error_messages["required"], code="required")
+        return super().clean(value)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows chosen by their ids (checkboxes). A value that no id could be, like a number
+    too large for the column, is a choice not on the list: Django's own field would ask the
+    database, and SQLite cannot compare such a number with an id at all."""
+
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            for chosen in value:
+                if chosen not in self.empty_values and row_id(chosen) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": chosen}
+                    )
         return super().clean(value)
 
 

@@ -10,12 +10,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from sidebyside.accounts.models import User
-from sidebyside.core.forms import GovukDateField, GovukForm
+from sidebyside.core.forms import GovukDateField, GovukForm, IdsChoiceField
 from sidebyside.enquiries.models import STAGES, Action, Enquiry, Update
 from sidebyside.hubs.models import Hub, Membership, Organisation, Programme
 
 
-class PersonChoice(forms.ModelMultipleChoiceField):
+class PersonChoice(IdsChoiceField):
     """People to choose from, each with their kind of expertise and where they are: their hubs, or
     for those with a role across the programme, their organisation. ``places`` is set by the form."""
 
@@ -80,7 +80,7 @@ class EnquiryForm(GovukForm):
             "max_length": "Keep this under 4,000 letters",
         },
     )
-    hubs = forms.ModelMultipleChoiceField(
+    hubs = IdsChoiceField(
         label="Hubs",
         queryset=Hub.objects.none(),
         required=False,
@@ -96,7 +96,7 @@ class EnquiryForm(GovukForm):
         help_text="At least one expert by experience and one expert by profession.",
         error_messages={"invalid_choice": "Choose co-leads from the list"},
     )
-    partners = forms.ModelMultipleChoiceField(
+    partners = IdsChoiceField(
         label="Partner organisations",
         queryset=Organisation.objects.none(),
         required=False,

@@ -7,6 +7,7 @@ JavaScript. Quotes are made by ``quotes`` only, as each person allowed.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sidebyside.accounts.models import User
 from sidebyside.core.forms import add_service_errors
+from sidebyside.core.params import row_id, search_words
 from sidebyside.enquiries import access, services
 from sidebyside.enquiries.forms_board import (
     ActionForm,
@@ -72,12 +74,12 @@ def board(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = access.get_enquiries_programme_for(request.user, programme_id)
     today = timezone.localdate()
     enquiries = access.visible_enquiries(request.user, programme)
-    query = (request.GET.get("q") or "").strip()[:200]
+    query = search_words(request.GET.get("q"))
     if query:
         enquiries = enquiries.filter(Q(title__icontains=query) | Q(framing__icontains=query))
-    hub_id = request.GET.get("hub") or ""
-    if hub_id.isdigit():
-        enquiries = enquiries.filter(hubs=int(hub_id))
+    hub_id = row_id(request.GET.get("hub"))
+    if hub_id is not None:
+        enquiries = enquiries.filter(hubs=hub_id)
     stage = request.GET.get("stage") or ""
     stage = stage if stage in Enquiry.Stage.values else ""
     counts = dict(enquiries.order_by().values_list("stage").annotate(n=Count("pk")))
@@ -117,7 +119,7 @@ def board(request: HttpRequest, programme_id: int) -> HttpResponse:
             ],
             "stage": stage,
             "query": query,
-            "hub_id": int(hub_id) if hub_id.isdigit() else None,
+            "hub_id": hub_id,
             "hubs": programme.hubs.filter(archived_at__isnull=True).order_by("name"),
             "can_add": request.user.has_perm("enquiries.add_enquiry", programme),
             "can_see_actions": request.user.has_perm("enquiries.view_actions", programme),
@@ -130,9 +132,9 @@ def board(request: HttpRequest, programme_id: int) -> HttpResponse:
 def enquiry_add(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = access.get_enquiries_programme_for(request.user, programme_id, "add")
     theme = None
-    theme_id = request.GET.get("theme") or request.POST.get("theme") or ""
-    if theme_id.isdigit():
-        theme = get_theme_for(request.user, int(theme_id))
+    theme_id = row_id(request.GET.get("theme") or request.POST.get("theme"))
+    if theme_id is not None:
+        theme = get_theme_for(request.user, theme_id)
         if theme.programme_id != programme.pk:
             raise Http404
     initial: dict[str, Any] = {"title": theme.name if theme else ""}
@@ -357,16 +359,19 @@ def evidence(request: HttpRequest, enquiry_id: int) -> HttpResponse:
     enquiry = access.get_enquiry_for(request.user, enquiry_id, "evidence")
     actor = _actor(request)
     if request.method == "POST":
-        theme_id, contribution_id = request.POST.get("theme", ""), request.POST.get("contribution", "")
+        theme_id, contribution_id = (
+            row_id(request.POST.get("theme")),
+            row_id(request.POST.get("contribution")),
+        )
         try:
-            if theme_id.isdigit():
-                theme = get_theme_for(request.user, int(theme_id))
+            if theme_id is not None:
+                theme = get_theme_for(request.user, theme_id)
                 _, created = services.evidence_link(actor=actor, enquiry=enquiry, theme=theme)
                 what = f"theme “{theme.name}”"
-            elif contribution_id.isdigit():
+            elif contribution_id is not None:
                 hubs = readable_hubs(request.user, enquiry.programme_id)
                 candidates = Contribution.objects.filter(
-                    pk=int(contribution_id), hub__programme=enquiry.programme_id
+                    pk=contribution_id, hub__programme=enquiry.programme_id
                 )
                 if hubs is not None:
                     candidates = candidates.filter(hub_id__in=hubs)
@@ -385,10 +390,9 @@ def evidence(request: HttpRequest, enquiry_id: int) -> HttpResponse:
                 messages.success(request, f"Linked the {what}")
             else:
                 messages.info(request, f"The {what} was already linked: nothing changed")
-        back = request.POST.get("q", "")
-        url = f"?q={back}" if back else ""
-        return redirect(f"{request.path}{url}")
-    query = (request.GET.get("q") or "").strip()[:200]
+        back = search_words(request.POST.get("q"))
+        return redirect(f"{request.path}?{urlencode({'q': back})}" if back else request.path)
+    query = search_words(request.GET.get("q"))
     linked = list(
         enquiry.evidence.select_related("theme", "contribution__hub").order_by("theme__name", "-created_at")
     )
@@ -442,8 +446,8 @@ def theme_link(request: HttpRequest, theme_id: int) -> HttpResponse:
     enquiries = access.visible_enquiries(request.user, programme).exclude(stage=Enquiry.Stage.CLOSED)
     error = ""
     if request.method == "POST":
-        chosen = request.POST.get("enquiry", "")
-        enquiry = enquiries.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        chosen = row_id(request.POST.get("enquiry"))
+        enquiry = enquiries.filter(pk=chosen).first() if chosen is not None else None
         if enquiry is None:
             error = "Choose an enquiry"
         else:

@@ -17,6 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from sidebyside.accounts.models import User
+from sidebyside.core.params import row_id
 from sidebyside.gatherings import calendar
 from sidebyside.gatherings.access import get_gathering_for
 from sidebyside.hubs.access import get_hub_for
@@ -55,8 +56,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _replaces(request: HttpRequest) -> int | None:
-    value = request.POST.get("replaces", "")
-    return int(value) if value.isdigit() else None
+    return row_id(request.POST.get("replaces", ""))
 
 
 @login_required

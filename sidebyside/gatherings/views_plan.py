@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sidebyside.accounts.models import User
 from sidebyside.core.audit import audit
+from sidebyside.core.params import search_words
 from sidebyside.gatherings import services
 from sidebyside.gatherings.access import check_gathering, get_gathering_for
 from sidebyside.gatherings.forms import (
@@ -87,7 +88,7 @@ def _hub_staff(hub: Hub) -> list[User]:
 def hub_gatherings(request: HttpRequest, hub_id: int) -> HttpResponse:
     hub = get_hub_for(request.user, hub_id)
     now = timezone.now()
-    query = (request.GET.get("q") or "").strip()[:100]
+    query = search_words(request.GET.get("q"), limit=100)
     gatherings = Gathering.objects.filter(hub=hub).annotate(
         coming=Count("registrations", filter=Q(registrations__status=R.REGISTERED))
     )

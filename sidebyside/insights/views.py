@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sidebyside.accounts.models import User
 from sidebyside.core.forms import GovukDateField, GovukForm, add_service_errors
+from sidebyside.core.params import row_ids, search_words
 from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Hub, Programme
 from sidebyside.insights import drawing, embeddings, reports, services, tallies
@@ -529,7 +530,7 @@ def theme_split(request: HttpRequest, theme_id: int) -> HttpResponse:
     typed, and the error beside it."""
     theme = get_theme_for(request.user, theme_id, "change")
     tags, _ = _theme_tags(request.user, theme)
-    chosen = {int(v) for v in request.POST.getlist("chosen") if v.isdigit() and len(v) < 19}
+    chosen = set(row_ids(request.POST.getlist("chosen")))
     ids = list(tags.filter(contribution_id__in=chosen).values_list("contribution_id", flat=True))
     name = " ".join(request.POST.get("split-name", "").split())
     group = {"1": 1, "2": 2}.get(request.POST.get("group", ""))
@@ -735,7 +736,7 @@ def theme_add(request: HttpRequest, theme_id: int) -> HttpResponse:
     if hubs is not None:
         pool = pool.filter(hub_id__in=hubs)
     if request.method == "POST":
-        chosen = [int(v) for v in request.POST.getlist("chosen") if v.isdigit()]
+        chosen = row_ids(request.POST.getlist("chosen"))
         rows = list(pool.filter(pk__in=chosen))
         if not rows:
             messages.error(request, "Choose at least one contribution to add")
@@ -747,7 +748,7 @@ def theme_add(request: HttpRequest, theme_id: int) -> HttpResponse:
             else:
                 messages.success(request, f"{added} contribution{pluralize(added)} added to {theme.name}")
                 return redirect("insights:theme", theme_id=theme.pk)
-    query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:200]
+    query = search_words(request.GET.get("q") or request.POST.get("q"))
     already = Tag.objects.filter(theme=theme).values("contribution_id")
     results: list[Contribution] = []
     alike, alike_by = False, ""

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from sidebyside.core.params import row_id
 from sidebyside.notify.services import receipt_record
 
 
@@ -30,9 +31,8 @@ def delivery_receipt(request: HttpRequest) -> HttpResponse:
         status = str(receipt["status"])
     except (ValueError, KeyError, TypeError, AttributeError):
         return JsonResponse({"error": "not a delivery receipt"}, status=400)
-    if not reference.startswith("outbox-") or not reference[7:].isdigit():
+    message_id = row_id(reference.removeprefix("outbox-")) if reference.startswith("outbox-") else None
+    if message_id is None:
         return JsonResponse({"ok": True, "matched": False})
-    matched = receipt_record(
-        message_id=int(reference[7:]), status=status, notify_id=str(receipt.get("id") or "")
-    )
+    matched = receipt_record(message_id=message_id, status=status, notify_id=str(receipt.get("id") or ""))
     return JsonResponse({"ok": True, "matched": matched})

@@ -28,6 +28,7 @@ from sidebyside.core.audit import audit
 from sidebyside.core.exceptions import VerificationRequired
 from sidebyside.core.forms import GovukForm
 from sidebyside.core.models import AuditEvent
+from sidebyside.core.params import row_id
 from sidebyside.hubs.access import get_hub_for, get_programme_for
 from sidebyside.hubs.models import Hub, Membership
 from sidebyside.people import consent as consents
@@ -438,9 +439,9 @@ def person_plan(request: HttpRequest, person_id: int) -> HttpResponse:
     services.audit_read(actor=_actor(request), person=person, what="plan")
     versions = list(person.plans.select_related("written_by").order_by("-version"))
     shown = versions[0] if versions else None
-    wanted = request.GET.get("version", "")
-    if wanted.isdigit():
-        shown = next((v for v in versions if v.version == int(wanted)), shown)
+    wanted = row_id(request.GET.get("version"))
+    if wanted is not None:
+        shown = next((v for v in versions if v.version == wanted), shown)
     return render(
         request,
         "people/staff/person_plan.html",

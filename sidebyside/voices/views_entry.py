@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sidebyside.core.forms import GovukForm
+from sidebyside.core.params import row_id
 from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Hub
 from sidebyside.voices import access
@@ -143,9 +144,8 @@ def _remembered(request: HttpRequest, hub: Hub) -> dict[str, Any]:
         "channel": saved.get("channel") or C.FACILITATOR,
         "form_uuid": str(uuid.uuid4()),
     }
-    wanted = request.GET.get("gathering", "")
-    if wanted.isdigit():
-        initial["gathering"] = int(wanted)
+    if (wanted := row_id(request.GET.get("gathering", ""))) is not None:
+        initial["gathering"] = wanted
     return initial
 
 
@@ -164,9 +164,8 @@ def entry(request: HttpRequest, hub_id: int) -> HttpResponse:
     initial = _remembered(request, hub)
     wanted = initial["gathering"] if isinstance(initial["gathering"], int) else None
     if request.method == "POST":
-        posted = request.POST.get("gathering", "")
         form = EntryForm(
-            request.POST, hub=hub, initial=initial, wanted_gathering=int(posted) if posted.isdigit() else None
+            request.POST, hub=hub, initial=initial, wanted_gathering=row_id(request.POST.get("gathering", ""))
         )
         if form.is_valid():
             data = form.cleaned_data
@@ -201,7 +200,7 @@ def entry(request: HttpRequest, hub_id: int) -> HttpResponse:
             "form": form,
             "just_added": _just_added(request, hub),
             "undo_minutes": UNDO_MINUTES,
-            "wall_gathering": int(gathering_id) if str(gathering_id or "").isdigit() else None,
+            "wall_gathering": row_id(gathering_id),
         },
     )
 

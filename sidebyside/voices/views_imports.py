@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sidebyside.core.params import row_id
 from sidebyside.voices import imports
 from sidebyside.voices.access import get_import_for, get_voices_hub_for
 from sidebyside.voices.forms_imports import MappingForm, UploadForm
@@ -39,8 +40,8 @@ def _started(job: ImportJob) -> bool:
 def import_new(request: HttpRequest, hub_id: int) -> HttpResponse:
     hub = get_voices_hub_for(request.user, hub_id, "import")
     initial = {}
-    if (wanted := request.GET.get("gathering", "")).isdigit():
-        initial["gathering"] = wanted
+    if (wanted := row_id(request.GET.get("gathering", ""))) is not None:
+        initial["gathering"] = str(wanted)
     form = UploadForm(_posted(request), request.FILES or None, hub=hub, initial=initial)
     if request.method == "POST" and form.is_valid():
         assert form.table is not None

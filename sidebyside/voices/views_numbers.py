@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from sidebyside.core.audit import audit
 from sidebyside.core.forms import GovukForm
+from sidebyside.core.params import row_id
 from sidebyside.hubs.models import Hub
 from sidebyside.people.phone import display_phone, normalise_phone
 from sidebyside.voices.access import get_voices_hub_for
@@ -63,8 +64,8 @@ def text_number_remove(*, actor: object, hub: Hub, number_id: int) -> int:
 def hub_text_number(request: HttpRequest, hub_id: int) -> HttpResponse:
     hub = get_voices_hub_for(request.user, hub_id, "text_number")
     form = TextNumberForm(request.POST if request.method == "POST" else None, hub=hub)
-    if request.method == "POST" and request.POST.get("remove", "").isdigit():
-        if text_number_remove(actor=request.user, hub=hub, number_id=int(request.POST["remove"])):
+    if request.method == "POST" and (removing := row_id(request.POST.get("remove", ""))) is not None:
+        if text_number_remove(actor=request.user, hub=hub, number_id=removing):
             messages.success(request, "Text number removed: texts to it no longer come to this hub")
         return redirect("voices:hub_text_number", hub_id=hub.pk)
     if request.method == "POST" and form.is_valid():

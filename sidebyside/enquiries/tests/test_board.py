@@ -93,6 +93,28 @@ def test_empty_enquiry_form_says_what_is_missing_and_keeps_what_was_typed(
     assert not Enquiry.objects.exists()
 
 
+def test_ids_no_row_could_have_are_choices_not_on_the_list(
+    client_for: Any, programme: Any, hub: Any, enquiry: Enquiry
+) -> None:
+    """A number too large for an id (SQLite cannot compare it with one) or a digit ``int``
+    refuses is an error on the form or a filter that finds nothing, never a server error."""
+    client = client_for("coordinator")
+    for huge in ("99999999999999999999", "²"):
+        response = client.post(
+            reverse("enquiries:enquiry_edit", args=[enquiry.pk]),
+            {"title": "Kept title", "framing": "Kept framing", "hubs": [hub.pk, huge]},
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Choose hubs from the list" in page
+        assert "Kept title" in page
+        board = client.get(reverse("enquiries:board", args=[programme.pk]), {"hub": huge})
+        assert board.status_code == 200
+    enquiry.refresh_from_db()
+    assert enquiry.title == "GP without an address"
+    assert list(enquiry.hubs.all()) == [hub]
+
+
 def test_moving_back_needs_a_reason(enquiry: Enquiry, personas: Any, client_for: Any) -> None:
     services.enquiry_move(actor=personas["coordinator"], enquiry=enquiry, to_stage="explore")
     services.enquiry_move(actor=personas["coordinator"], enquiry=enquiry, to_stage="act")
