@@ -7,8 +7,9 @@ digit to ``str.isdigit`` that ``int`` refuses), a negative number, an impossible
 right-to-left text with emoji and markup, and nothing at all. Options and checkboxes get the same,
 which is never one of their values. The page is also asked for again with every query-string name
 any view reads set to each kind; each form is sent again with every name any view reads from a
-POST, and so is every address that only takes a POST. The answer may be an error message, a
-redirect, a refusal or "not found", never a server error.
+POST, and so is every address that only takes a POST; every address with an id in it is asked
+for with an id too large for any column. The answer may be an error message, a redirect, a
+refusal or "not found", never a server error.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
 
 from tests.test_permission_matrix import ADMIN, ANON, COORD, FAC, LEADER, MATRIX, MEMBER, ctx  # noqa: F401 - ctx is a fixture
 
@@ -192,3 +194,34 @@ def test_no_bad_input_to_an_action_makes_a_server_error(
         if response.status_code >= 500:
             failures.append(f"POST {url} with every POST name {kind}: {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+def _with_ids(patterns: list[Any], namespace: str = "", ids: bool = False) -> Iterator[str]:
+    """The names of the URL patterns with a number in their path (``<int:…>``, here or above)."""
+    for pattern in patterns:
+        here = ids or any(isinstance(c, IntConverter) for c in pattern.pattern.converters.values())
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _with_ids(pattern.url_patterns, inner, here)
+        elif here:
+            yield f"{namespace}{pattern.name}"
+
+
+@pytest.mark.parametrize("name", sorted(set(_with_ids(get_resolver().url_patterns)) - set(SIGN_OUT)))
+def test_an_address_with_an_id_no_row_could_have_is_not_a_server_error(
+    name: str,
+    ctx: dict[str, Any],  # noqa: F811 - the fixture imported above
+    client_for: Callable[..., Client],
+) -> None:
+    """Every id in the address made larger than any id column holds (SQLite cannot compare such
+    a number with an id), for staff, a member and someone not signed in."""
+    entry = MATRIX[name]
+    kwargs = entry.kwargs(ctx)
+    too_large = {key: 10**20 if isinstance(value, int) else value for key, value in kwargs.items()}
+    assert too_large != kwargs
+    url = reverse(name, kwargs=too_large)
+    for persona in (ADMIN, COORD, MEMBER, ANON):
+        client = client_for(persona)
+        client.raise_request_exception = False
+        response = getattr(client, entry.method)(url)
+        assert response.status_code < 500, f"{persona} {entry.method.upper()} {url}: {response.status_code}"
