@@ -143,6 +143,28 @@ class ReplyForm(GovukForm):
     )
     confirm_past = forms.BooleanField(label="Yes, the date is right", required=False)
 
+    def __init__(self, *args: Any, by_leader: bool = True, **kwargs: Any) -> None:
+        """``by_leader=False``: the hub's staff write down the reply the leader gave them (by
+        email, in a meeting), so the form speaks of the leader, not to them."""
+        super().__init__(*args, **kwargs)
+        self.by_leader = by_leader
+        if by_leader:
+            return
+        reply, commitment, due_on = self.fields["reply"], self.fields["commitment"], self.fields["due_on"]
+        reply.label = "The leader's reply"
+        reply.help_text = (
+            "What they said, in their words. The hub will see it, and can share it with the people whose "
+            "words led here."
+        )
+        reply.error_messages.update(
+            required="Write the leader's reply", max_length="Keep the reply to 4,000 characters or fewer"
+        )
+        commitment.label = "What did they commit to do? (optional)"
+        commitment.help_text = "One thing they will do. The hub will follow how it goes."
+        due_on.help_text = (
+            "When will it be done by? Leave it empty if they did not say. For example, 27 3 2027"
+        )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (
@@ -150,7 +172,12 @@ class ReplyForm(GovukForm):
             and not (data.get("commitment") or "").strip()
             and "commitment" not in self.errors
         ):
-            self.add_error("commitment", "Say what you will commit to, or leave the date empty")
+            self.add_error(
+                "commitment",
+                "Say what you will commit to, or leave the date empty"
+                if self.by_leader
+                else "Say what they committed to, or leave the date empty",
+            )
         return data
 
     def past_due(self, today: datetime.date | None = None) -> bool:

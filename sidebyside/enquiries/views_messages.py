@@ -302,7 +302,8 @@ def message_reply(request: HttpRequest, message_id: int) -> HttpResponse:
     if message.status == Status.REPLIED:
         flash.info(request, "This message already has a reply")
         return redirect("enquiries:message", message_id=message.pk)
-    form = ReplyForm(request.POST or None)
+    is_leader = message.leader_id == request.user.pk
+    form = ReplyForm(request.POST or None, by_leader=is_leader)
     past_warning = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -320,7 +321,12 @@ def message_reply(request: HttpRequest, message_id: int) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                flash.success(request, "Reply sent. The hub can see it now")
+                flash.success(
+                    request,
+                    "Reply sent. The hub can see it now"
+                    if is_leader
+                    else "Reply saved. The hub can see it now",
+                )
                 return redirect("enquiries:message", message_id=message.pk)
     return render(
         request,
@@ -330,7 +336,7 @@ def message_reply(request: HttpRequest, message_id: int) -> HttpResponse:
             "message": message,
             "programme": message.programme,
             "past_warning": past_warning,
-            "is_leader": message.leader_id == request.user.pk,
+            "is_leader": is_leader,
         },
     )
 

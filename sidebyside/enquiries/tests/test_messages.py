@@ -412,6 +412,27 @@ def test_empty_reply_is_refused_and_keeps_the_commitment(
     assert not Action.objects.exists()
 
 
+def test_staff_recording_a_leaders_reply_are_asked_about_the_leader(
+    client_for: Callable[..., Client], sent: LeaderMessage
+) -> None:
+    url = _url("message_reply", message_id=sent.pk)
+    page = client_for("programme_admin").get(url).content.decode()
+    assert '<h1 class="govuk-heading-l">Record the leader\'s reply</h1>' in page
+    assert "The leader&#x27;s reply" in page
+    assert "What did they commit to do? (optional)" in page
+    assert "Save the reply" in page
+    assert "Your reply" not in page
+    response = client_for("programme_admin").post(url, {"reply": " ", "commitment": "Visit in May"})
+    assert "Write the leader&#x27;s reply" in response.content.decode()
+    response = client_for("programme_admin").post(
+        url, {"reply": "Yes", "due_on_day": "1", "due_on_month": "6", "due_on_year": "2031"}
+    )
+    assert "Say what they committed to, or leave the date empty" in response.content.decode()
+    leader_page = client_for("leader").get(url).content.decode()
+    assert "Your reply" in leader_page
+    assert "Send the reply" in leader_page
+
+
 def test_a_past_due_date_warns_and_needs_confirming(
     client_for: Callable[..., Client], sent: LeaderMessage
 ) -> None:
