@@ -1,0 +1,81 @@
+"""Every page of the service in Chromium, checked by axe: not only the pages the journeys pass.
+
+The pages come from the permission matrix (``tests/test_permission_matrix.py``), with its rows
+(a gathering, a contribution, a theme, an enquiry and the rest); each is opened by the first of
+the people there who may see it, signed in as they would be. Files (CSV, PDF, pictures,
+calendars) and the parts of pages that pages fetch (the wall's new items) are skipped: their own
+tests check them. A screenshot of each goes to the screenshots
+folder as ``every-<name>.png``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import Browser
+
+from tests.test_permission_matrix import (  # noqa: F401 - ctx is a fixture
+    ADMIN,
+    ANON,
+    COORD,
+    FAC,
+    LEADER,
+    MATRIX,
+    MEMBER,
+    ctx,
+)
+from tests_e2e.conftest import check_page
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _pages() -> Iterator[tuple[str, str]]:
+    for name, entry in sorted(MATRIX.items()):
+        if entry.method == "get":
+            persona = next(
+                (p for p in (COORD, ADMIN, FAC, MEMBER, LEADER, ANON) if entry.expect[p] == 200), None
+            )
+            if persona:
+                yield name, persona
+
+
+@pytest.mark.parametrize(("name", "persona"), list(_pages()))
+def test_every_page_passes_axe(
+    name: str,
+    persona: str,
+    ctx: dict[str, Any],  # noqa: F811 - the fixture imported above
+    client_for: Callable[..., Client],
+    browser: Browser,
+    live_server: Any,
+) -> None:
+    url = reverse(name, kwargs=MATRIX[name].kwargs(ctx))
+    client = client_for(persona)
+    first = client.get(url)
+    if not first["Content-Type"].startswith("text/html") or not first.content.lstrip()[
+        :15
+    ].lower().startswith(b"<!doctype html"):
+        pytest.skip("a file or a part of a page, not a page: its own tests check it")
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    try:
+        if settings.SESSION_COOKIE_NAME in client.cookies:
+            context.add_cookies(
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                        "url": live_server.url,
+                    }
+                ]
+            )
+        page = context.new_page()
+        response = page.goto(url)
+        assert response is not None
+        assert response.status == 200, f"{persona} {url}: {response.status}"
+        check_page(page, f"every-{name.replace(':', '-')}")
+    finally:
+        context.close()
