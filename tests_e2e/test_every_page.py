@@ -2,7 +2,8 @@
 
 The pages come from the permission matrix (``tests/test_permission_matrix.py``), with its rows
 (a gathering, a contribution, a theme, an enquiry and the rest); each is opened by the first of
-the people there who may see it, signed in as they would be. Files (CSV, PDF, pictures,
+the people there who may see it, signed in as they would be; then again at the width of a phone
+(390 px), where nothing may be wider than the screen. Files (CSV, PDF, pictures,
 calendars) and the parts of pages that pages fetch (the wall's new items) are skipped: their own
 tests check them. A screenshot of each goes to the screenshots
 folder as ``every-<name>.png``.
@@ -29,9 +30,10 @@ from tests.test_permission_matrix import (  # noqa: F401 - ctx is a fixture
     MEMBER,
     ctx,
 )
-from tests_e2e.conftest import check_page
+from tests_e2e.conftest import SCREENSHOTS, check_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
+PHONE_WIDTH = 390
 
 
 def _pages() -> Iterator[tuple[str, str]]:
@@ -77,5 +79,18 @@ def test_every_page_passes_axe(
         assert response is not None
         assert response.status == 200, f"{persona} {url}: {response.status}"
         check_page(page, f"every-{name.replace(':', '-')}")
+        # On a phone, nothing wider than the screen: a wide table scrolls in a box of its own.
+        page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+        page.reload()
+        wider = page.evaluate(
+            """(width) => [...document.querySelectorAll("body *")]
+                .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest(".sbs-table-scroll"))
+                .slice(0, 3).map((el) => `${el.tagName.toLowerCase()}.${el.className}`)""",
+            PHONE_WIDTH,
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, (
+            f"{url} is wider than a phone ({PHONE_WIDTH} px): {wider}"
+        )
+        page.screenshot(path=str(SCREENSHOTS / f"every-{name.replace(':', '-')}-phone.png"), full_page=True)
     finally:
         context.close()
