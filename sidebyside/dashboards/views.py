@@ -46,8 +46,13 @@ def programme(request: HttpRequest, programme_id: int) -> HttpResponse:
         loop_total=loop_total,
         can_see_enquiries=request.user.has_perm("enquiries.view_enquiries", programme),
     )
+    archived = context["archived_hubs"]
+    assert isinstance(archived, list)
+    hubs = [f.hub for f in context["figures"]] + archived  # type: ignore[attr-defined]
     context.update(
         programme=programme,
+        # A coordinator sees every hub's figures but opens only their own hub's page.
+        openable={hub.pk for hub in hubs if request.user.has_perm("hubs.view_hub", hub)},
         can_change=request.user.has_perm("hubs.change_programme", programme),
         can_add_hub=request.user.has_perm("hubs.add_hub", programme),
     )

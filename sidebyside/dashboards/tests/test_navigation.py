@@ -62,3 +62,25 @@ def test_a_member_has_their_hub_and_what_they_said(client_for: Callable[..., Cli
     assert 'href="/me/" aria-current="page">Your details' in client.get(reverse("people:me")).content.decode()
     assert current(client, reverse("enquiries:my_impact")) == ["What you said"]
     assert current(client, reverse("enquiries:you_said", args=[hub.pk])) == [hub.name]
+
+
+def test_the_programme_dashboard_links_only_the_hubs_one_may_open(
+    client_for: Callable[..., Client], programme: Programme, hub: Hub, other_hub: Hub
+) -> None:
+    """A hub's coordinator sees every hub's figures, but only their own hub's page opens for them:
+    the others are named, not linked to a page that would say "not found"."""
+    url = reverse("dashboards:programme", args=[programme.pk])
+    archived = Hub.objects.create(programme=programme, name="Hub C", locality="Gamma", stage="started")
+    archived.archived_at = archived.created_at
+    archived.save(update_fields=["archived_at"])
+    links = {
+        persona: set(re.findall(r'href="/hubs/(\d+)/"', client_for(persona).get(url).content.decode()))
+        for persona in ("coordinator", "programme_admin")
+    }
+    assert links["coordinator"] == {str(hub.pk)}
+    assert links["programme_admin"] == {str(hub.pk), str(other_hub.pk), str(archived.pk)}
+    page = client_for("coordinator").get(url).content.decode()
+    assert other_hub.name in page
+    for hub_id in links["programme_admin"]:
+        assert client_for("programme_admin").get(f"/hubs/{hub_id}/").status_code == 200
+    assert client_for("coordinator").get(f"/hubs/{other_hub.pk}/").status_code == 404
