@@ -2,7 +2,7 @@
 
 From the start page, every page a link leads to (up to ``LIMIT`` each) is opened at the width
 of a phone, on the demo's data (more rows and longer words than the permission matrix's), by a
-programme admin, a hub's coordinator and a member. On every page: axe finds nothing, nothing is
+programme admin, a hub's coordinator, a facilitator, a member and a partner's senior leader. On every page: axe finds nothing, nothing is
 wider than the screen, and no link leads to a page that says "not found" or "you cannot do
 this" to the person it was shown to. Files (CSV, spreadsheets, PDFs, pictures, calendars) are
 not opened; neither is "sign out".
@@ -46,7 +46,13 @@ def _sign_in(browser: Browser, live_server: Any, user: User) -> Any:
 
 @pytest.mark.parametrize(
     "email",
-    ["manager@example.org", "coordinator.cambridge-south@example.org", "cambridge-south.2@example.org"],
+    [
+        "manager@example.org",  # programme admin
+        "coordinator.cambridge-south@example.org",
+        "cambridge-south.1@example.org",  # a peer mentor who facilitates
+        "cambridge-south.2@example.org",  # a member
+        "partnerships.nhs@example.org",  # a senior leader of a partner
+    ],
 )
 def test_every_page_linked_from_the_start_works_on_a_phone(
     email: str, browser: Browser, live_server: Any
