@@ -1,11 +1,11 @@
-"""The demo programme walked link by link on a phone, as three people would.
+"""The demo programme walked link by link on a phone, as five people would.
 
 From the start page, every page a link leads to (up to ``LIMIT`` each) is opened at the width
 of a phone, on the demo's data (more rows and longer words than the permission matrix's), by a
-programme admin, a hub's coordinator, a facilitator, a member and a partner's senior leader. On every page: axe finds nothing, nothing is
-wider than the screen, and no link leads to a page that says "not found" or "you cannot do
-this" to the person it was shown to. Files (CSV, spreadsheets, PDFs, pictures, calendars) are
-not opened; neither is "sign out".
+programme admin, a hub's coordinator, a facilitator, a member and a partner's senior leader. On
+every page: axe finds nothing, nothing is wider than the screen, and no link leads to a page
+that says "not found" or "you cannot do this" to the person it was shown to. Files (CSV,
+spreadsheets, PDFs, pictures, calendars) are not opened; neither is "sign out".
 """
 
 from __future__ import annotations
