@@ -28,7 +28,17 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
-from tests.test_permission_matrix import ADMIN, ANON, COORD, FAC, LEADER, MATRIX, MEMBER, ctx  # noqa: F401 - ctx is a fixture
+from tests.test_permission_matrix import (  # noqa: F401 - ctx is a fixture
+    ADMIN,
+    ANON,
+    COORD,
+    FAC,
+    LEADER,
+    MATRIX,
+    MEMBER,
+    ctx,
+    first_allowed,
+)
 
 BAD = {
     "NUL": "a\x00b",
@@ -96,26 +106,28 @@ def forms_on(html: str) -> list[Form]:
     return parser.forms
 
 
-def _pages() -> Iterator[tuple[str, str]]:
-    """Each page that shows itself (GET) to somebody, with the first of these who may see it."""
-    for name, entry in sorted(MATRIX.items()):
-        if entry.method == "get":
-            persona = next(
-                (p for p in (ADMIN, COORD, FAC, MEMBER, LEADER, ANON) if entry.expect[p] == 200), None
-            )
-            if persona:
-                yield name, persona
+EVERYONE = (ADMIN, COORD, FAC, MEMBER, LEADER, ANON)  # staff first: they see the most forms
 
 
-def _actions() -> Iterator[tuple[str, str]]:
-    """Each address that only takes a POST, with the first of these it does not turn away."""
-    for name, entry in sorted(MATRIX.items()):
-        if entry.method == "post" and name not in SIGN_OUT:
-            persona = next(
-                (p for p in (ADMIN, COORD, FAC, MEMBER, LEADER, ANON) if entry.expect[p] < 400), None
-            )
-            if persona:
-                yield name, persona
+def _pages() -> list[tuple[str, str]]:
+    """Each page that shows itself (GET) to somebody, with the first who may see it."""
+    return list(first_allowed("get", EVERYONE, lambda status: status == 200))
+
+
+def _actions() -> list[tuple[str, str]]:
+    """Each address that only takes a POST, with the first it does not turn away."""
+    return [
+        (name, persona)
+        for name, persona in first_allowed("post", EVERYONE, lambda status: status < 400)
+        if name not in SIGN_OUT
+    ]
+
+
+def _as(persona: str, client_for: Callable[..., Client]) -> Client:
+    """A client signed in as ``persona`` that hands back a server error instead of raising it."""
+    client = client_for(persona)
+    client.raise_request_exception = False
+    return client
 
 
 def test_the_sweep_reads_forms_and_names() -> None:
@@ -134,15 +146,14 @@ def test_the_sweep_reads_forms_and_names() -> None:
     assert {"chosen", "remove"} <= set(POST_NAMES)
 
 
-@pytest.mark.parametrize(("name", "persona"), list(_pages()))
+@pytest.mark.parametrize(("name", "persona"), _pages())
 def test_no_bad_input_makes_a_server_error(
     name: str,
     persona: str,
     ctx: dict[str, Any],  # noqa: F811 - the fixture imported above
     client_for: Callable[..., Client],
 ) -> None:
-    client = client_for(persona)
-    client.raise_request_exception = False
+    client = _as(persona, client_for)
     url = reverse(name, kwargs=MATRIX[name].kwargs(ctx))
     page = client.get(url)
     assert page.status_code == 200
@@ -177,7 +188,7 @@ def test_no_bad_input_makes_a_server_error(
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize(("name", "persona"), list(_actions()))
+@pytest.mark.parametrize(("name", "persona"), _actions())
 def test_no_bad_input_to_an_action_makes_a_server_error(
     name: str,
     persona: str,
@@ -185,8 +196,7 @@ def test_no_bad_input_to_an_action_makes_a_server_error(
     client_for: Callable[..., Client],
 ) -> None:
     """Addresses that only take a POST (buttons on pages, forms the sweep above may not reach)."""
-    client = client_for(persona)
-    client.raise_request_exception = False
+    client = _as(persona, client_for)
     url = reverse(name, kwargs=MATRIX[name].kwargs(ctx))
     failures = []
     for kind, value in BAD.items():
@@ -221,7 +231,5 @@ def test_an_address_with_an_id_no_row_could_have_is_not_a_server_error(
     assert too_large != kwargs
     url = reverse(name, kwargs=too_large)
     for persona in (ADMIN, COORD, MEMBER, ANON):
-        client = client_for(persona)
-        client.raise_request_exception = False
-        response = getattr(client, entry.method)(url)
+        response = getattr(_as(persona, client_for), entry.method)(url)
         assert response.status_code < 500, f"{persona} {entry.method.upper()} {url}: {response.status_code}"

@@ -11,7 +11,7 @@ object but not do this; 404 may not know it exists.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -830,6 +830,18 @@ def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, URLPa
             yield from _walk(pattern.url_patterns, f"{namespace}{ns}:" if ns else namespace)
         else:
             yield f"{namespace}{pattern.name}", pattern
+
+
+def first_allowed(
+    method: str, order: Sequence[str], allowed: Callable[[int], bool]
+) -> Iterator[tuple[str, str]]:
+    """Each URL name of the matrix that takes ``method``, with the first persona in ``order`` whose
+    expected answer ``allowed`` accepts (names no one of them is allowed are left out)."""
+    for name, entry in sorted(MATRIX.items()):
+        if entry.method == method:
+            persona = next((p for p in order if allowed(entry.expect[p])), None)
+            if persona:
+                yield name, persona
 
 
 def url_names() -> set[str]:
