@@ -210,6 +210,19 @@ def test_people_list_searches_by_name_and_phone_and_filters(
     assert "Marnie Quillfeather" in partial
 
 
+def test_in_the_people_list_ones_own_name_leads_to_ones_own_details(
+    hub: Any, client_for: Any, member_person: Person, personas: Any
+) -> None:
+    """Staff are among the people of their hub; their own record opens as "Your details", so
+    the list links there rather than to a page that would say "not found"."""
+    coordinator = personas["coordinator"]
+    page = client_for("coordinator").get(reverse("people:hub_people", args=[hub.pk])).content.decode()
+    own = f'<a class="govuk-link" href="{reverse("people:me")}">{coordinator.full_name}</a> (you)'
+    assert own in page
+    assert reverse("people:person", args=[coordinator.person.pk]) not in page
+    assert reverse("people:person", args=[member_person.pk]) in page
+
+
 def _add_people(hub: Any, n: int, start: int) -> None:
     for i in range(start, start + n):
         user = make_user(f"extra_{i}", password=None)
