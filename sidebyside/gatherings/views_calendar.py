@@ -56,7 +56,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _replaces(request: HttpRequest) -> int | None:
-    return row_id(request.POST.get("replaces", ""))
+    return row_id(request.POST.get("replaces"))
 
 
 @login_required

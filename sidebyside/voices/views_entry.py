@@ -144,7 +144,7 @@ def _remembered(request: HttpRequest, hub: Hub) -> dict[str, Any]:
         "channel": saved.get("channel") or C.FACILITATOR,
         "form_uuid": str(uuid.uuid4()),
     }
-    if (wanted := row_id(request.GET.get("gathering", ""))) is not None:
+    if (wanted := row_id(request.GET.get("gathering"))) is not None:
         initial["gathering"] = wanted
     return initial
 
@@ -165,7 +165,7 @@ def entry(request: HttpRequest, hub_id: int) -> HttpResponse:
     wanted = initial["gathering"] if isinstance(initial["gathering"], int) else None
     if request.method == "POST":
         form = EntryForm(
-            request.POST, hub=hub, initial=initial, wanted_gathering=row_id(request.POST.get("gathering", ""))
+            request.POST, hub=hub, initial=initial, wanted_gathering=row_id(request.POST.get("gathering"))
         )
         if form.is_valid():
             data = form.cleaned_data

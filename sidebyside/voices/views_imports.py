@@ -40,7 +40,7 @@ def _started(job: ImportJob) -> bool:
 def import_new(request: HttpRequest, hub_id: int) -> HttpResponse:
     hub = get_voices_hub_for(request.user, hub_id, "import")
     initial = {}
-    if (wanted := row_id(request.GET.get("gathering", ""))) is not None:
+    if (wanted := row_id(request.GET.get("gathering"))) is not None:
         initial["gathering"] = str(wanted)
     form = UploadForm(_posted(request), request.FILES or None, hub=hub, initial=initial)
     if request.method == "POST" and form.is_valid():

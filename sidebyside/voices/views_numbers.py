@@ -64,7 +64,7 @@ def text_number_remove(*, actor: object, hub: Hub, number_id: int) -> int:
 def hub_text_number(request: HttpRequest, hub_id: int) -> HttpResponse:
     hub = get_voices_hub_for(request.user, hub_id, "text_number")
     form = TextNumberForm(request.POST if request.method == "POST" else None, hub=hub)
-    if request.method == "POST" and (removing := row_id(request.POST.get("remove", ""))) is not None:
+    if request.method == "POST" and (removing := row_id(request.POST.get("remove"))) is not None:
         if text_number_remove(actor=request.user, hub=hub, number_id=removing):
             messages.success(request, "Text number removed: texts to it no longer come to this hub")
         return redirect("voices:hub_text_number", hub_id=hub.pk)
