@@ -38,7 +38,7 @@ from sidebyside.voices.models import Contribution
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100000").split()]
 BATCH = 10_000
-DIMENSIONS = {"all-MiniLM-L6-v2-int8": 384, "all-mpnet-base-v2-int8": 768}
+DIMENSIONS = {"all-MiniLM-L6-v2-int8": 384, "all-mpnet-base-v2-int7": 768}
 
 
 def add(hub: Hub, count: int, model_id: str, rng: random.Random) -> None:

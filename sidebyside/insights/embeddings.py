@@ -7,6 +7,7 @@ expected; otherwise the word-based one (``engine.embedders.Lexical``), and the p
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -17,10 +18,18 @@ from django.conf import settings
 from django.db import transaction
 
 from sidebyside.insights.engine.embedders import Embedder, Lexical
-from sidebyside.insights.engine.semantic import Known, Located, Semantic, locate
+from sidebyside.insights.engine.semantic import (
+    UNSOUND,
+    Known,
+    Located,
+    Semantic,
+    locate,
+    tells_alike_from_unlike,
+)
 from sidebyside.insights.models import ContributionVector
 from sidebyside.voices.models import Contribution
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 # One embedding at a time in a process: a run and the worker's loop that reads new contributions
 # take turns, so the model keeps to its INSIGHTS_MODEL_THREADS and the web server keeps the rest.
@@ -59,7 +68,11 @@ def located() -> Located:
 
 
 def semantic() -> Semantic | None:
-    """The meaning model, loaded once per process; None when it cannot be used."""
+    """The meaning model, loaded once per process; None when it cannot be used.
+
+    Once loaded, it must tell alike sentences from unlike ones (``tells_alike_from_unlike``,
+    a fraction of a second): a model that does not (its arithmetic gone wrong on this processor)
+    is not used, and ``located`` says why from then on in this process."""
     found = located()
     if found.files is None:
         return None
@@ -68,6 +81,10 @@ def semantic() -> Semantic | None:
         model = _loaded[key][1]
         if model is None:
             model = Semantic(found.files, threads=settings.INSIGHTS_MODEL_THREADS)
+            if not tells_alike_from_unlike(model):
+                logger.error("meaning model unsound", extra={"object_type": "insights.model"})
+                _loaded[key] = (Located(None, UNSOUND), None)
+                return None
             _loaded[key] = (found, model)
         return model
 

@@ -32,7 +32,14 @@ from pathlib import Path
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from sidebyside.insights.engine.embedders import Embedder, Lexical
-from sidebyside.insights.engine.semantic import Known, Semantic, locate
+from sidebyside.insights.engine.semantic import (
+    UNSOUND,
+    Known,
+    Located,
+    Semantic,
+    locate,
+    tells_alike_from_unlike,
+)
 from sidebyside.insights.engine.themes import assign, suggest
 
 
@@ -149,9 +156,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             tokenizer_sha256=args.tokenizer_sha256,
             larger_in="" if args.small_model else args.models_dir,
         )
-        if found.files is not None:
+        loaded = Semantic(found.files, threads=2) if found.files is not None else None
+        if loaded is not None and not tells_alike_from_unlike(loaded):
+            found, loaded = Located(None, UNSOUND), None
+        if found.files is not None and loaded is not None:
             # Each text is embedded once, however many rounds use it.
-            embedder = Known({}, Semantic(found.files, threads=2), name="semantic")
+            embedder = Known({}, loaded, name="semantic")
             model = found.files.model_id
         elif args.embedder == "semantic":
             print(f"error: {found.reason}", file=sys.stderr)

@@ -445,8 +445,9 @@ HINT_EXAMPLES = 50  # contributions of each confirmed theme, and of each suggest
 # the hint, for each model. On our evaluation set, halves of the same theme against other themes
 # (3 seeds, 36 of each): all-MiniLM-L6-v2 at 0.7 gave 34 right hints and 4 wrong; all-mpnet-base-v2
 # at 0.75 gave 31 right and none wrong (at 0.7: 36 right, 1 wrong, and on a pair of themes the
-# suggestions mixed, both halves of the mix hinted). Words alone gave as many wrong hints as right
-# at any level, so without the meaning model there are no hints.
+# suggestions mixed, both halves of the mix hinted); its 7-bit file (ADR 23) gave the same 31 and
+# none. Words alone gave as many wrong hints as right at any level, so without the meaning model
+# there are no hints.
 HINT_AT_LEAST = {semantic.DEFAULT_MODEL_ID: 0.7, mpnet.MODEL_ID: 0.75}
 HINT_AT_LEAST_OTHERWISE = 0.75  # a model of the operator's own: the stricter of the two
 

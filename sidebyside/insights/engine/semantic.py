@@ -176,6 +176,38 @@ class Semantic:
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
+# Pairs saying the same thing in other words, each pair about something else. A model that works
+# finds each sentence nearest its own pair. One that does not (8-bit weights whose sums overflow
+# on a processor without the instructions they were made for gave vectors all alike) fails it,
+# and is not used (``tells_alike_from_unlike``).
+ALIKE_PAIRS = (
+    ("Nobody ever told us what happened to what we said", "We never heard back after the meeting"),
+    ("The hostel room had damp and mould on the walls", "Black mould all over the ceiling where I stay"),
+    ("I waited six weeks to see a doctor", "The surgery kept me waiting over a month for the GP"),
+    ("My benefits were stopped without warning", "They sanctioned my Universal Credit and never said why"),
+    ("The bus into town costs too much for me", "I can't afford the fare to get into the city"),
+    ("Staff at the drop-in were kind and listened", "The people at the centre treated me with respect"),
+)
+
+
+UNSOUND = (
+    "The meaning model gives wrong answers on this server's processor (it cannot tell alike "
+    "sentences from unlike ones), so the word-based engine is used"
+)
+
+
+def tells_alike_from_unlike(model: Any) -> bool:
+    """Whether ``model`` puts every sentence of ``ALIKE_PAIRS`` nearest its own pair."""
+    texts = [text for pair in ALIKE_PAIRS for text in pair]
+    vectors = np.asarray(model.embed(texts), dtype=np.float32)
+    if vectors.shape[0] != len(texts) or not np.isfinite(vectors).all():
+        return False
+    alike = vectors @ vectors.T
+    np.fill_diagonal(alike, -np.inf)
+    nearest = alike.argmax(axis=1)
+    return all(int(nearest[i]) == i ^ 1 for i in range(len(texts)))
+
+
 class Known:
     """Vectors worked out before (a cache), with an embedder for any text not among them."""
 

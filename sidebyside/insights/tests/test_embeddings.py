@@ -11,7 +11,7 @@ from django.utils import timezone
 from sidebyside.hubs.models import Hub
 from sidebyside.insights import embeddings
 from sidebyside.insights.engine.embedders import Lexical
-from sidebyside.insights.engine.semantic import Semantic
+from sidebyside.insights.engine.semantic import UNSOUND, Semantic
 from sidebyside.insights.models import ContributionVector
 from sidebyside.voices.models import Contribution
 
@@ -30,6 +30,7 @@ def said(hub: Hub, *texts: str) -> list[Contribution]:
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many texts the model was asked to embed, call by call."""
     calls: list[int] = []
+    embeddings.semantic()  # loaded, and checked, before counting
     real = Semantic.embed
 
     def embed(self: Semantic, texts: Any, progress: Any = None) -> np.ndarray:
@@ -80,6 +81,21 @@ def test_turned_off_means_words_only(hub: Hub, settings: Any) -> None:
     row = said(hub, "More groups in the evening")[0]
     assert isinstance(embeddings.for_contributions([(row.pk, row.text)]), Lexical)
     assert not ContributionVector.objects.exists()
+
+
+def test_a_model_that_cannot_tell_alike_from_unlike_is_not_used(
+    hub: Hub, settings: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.INSIGHTS_MODEL_THREADS = 3  # settings of its own: loaded afresh in this process
+    assert embeddings.located().files is not None  # found, and its files check out
+    monkeypatch.setattr(embeddings, "tells_alike_from_unlike", lambda model: False)
+    row = said(hub, "More groups in the evening")[0]
+    assert isinstance(embeddings.for_contributions([(row.pk, row.text)]), Lexical)
+    assert not ContributionVector.objects.exists()
+    assert embeddings.located().files is None  # from now on, in this process
+    assert embeddings.located().reason == UNSOUND
+    assert embeddings.embed_ahead() == 0
+    assert [r.message for r in caplog.records if r.levelname == "ERROR"] == ["meaning model unsound"]
 
 
 def test_the_worker_gives_new_contributions_their_vectors_ahead_of_any_run(

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from sidebyside.insights import evaluate
+from sidebyside.insights.engine.semantic import UNSOUND
 from sidebyside.insights.evaluate import BadFile, main, read_tsv, score
 
 SMALL = Path(__file__).parent / "data" / "small.tsv"
@@ -54,6 +56,18 @@ def test_the_command_says_which_embedder_it_used(capsys: pytest.CaptureFixture[s
     captured = capsys.readouterr()
     assert "using the word-based embedder" in captured.err
     assert "embedder\tlexical" in captured.out
+
+
+def test_a_model_giving_wrong_answers_here_is_not_used(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(evaluate, "tells_alike_from_unlike", lambda model: False)
+    assert main([str(SMALL), "--embedder", "semantic", "--small-model"]) == 2
+    assert capsys.readouterr().err == f"error: {UNSOUND}\n"
+    assert main([str(SMALL), "--rounds", "1", "--small-model"]) == 0
+    captured = capsys.readouterr()
+    assert "embedder\tlexical" in captured.out
+    assert captured.err == f"note: {UNSOUND}; using the word-based embedder\n"
 
 
 def test_the_command_runs_as_a_module_without_django_settings() -> None:

@@ -15,7 +15,7 @@ import onnxruntime
 import pytest
 
 from sidebyside.insights.engine import mpnet
-from sidebyside.insights.engine.semantic import Semantic, locate
+from sidebyside.insights.engine.semantic import Semantic, locate, tells_alike_from_unlike
 
 HIDDEN, HEADS, LAYERS, INNER, VOCAB, POSITIONS = 16, 2, 2, 32, 40, 64
 MODELS = Path(__file__).resolve().parents[3] / "var" / "models"
@@ -167,6 +167,40 @@ def test_quantising_keeps_each_blocks_last_layer_and_the_attention_in_floats(
     mask = np.ones_like(ids)
     full, small = run(model, ids, mask).ravel(), run(tmp_path / "int8.onnx", ids, mask).ravel()
     assert float(full @ small / np.linalg.norm(full) / np.linalg.norm(small)) > 0.95
+    # Seven bits in each 8-bit weight: two products of an 8-bit input and a weight always add up
+    # within 16 bits, on processors without VNNI too (255 · 64 · 2 < 32,768).
+    stored = [
+        onnx.numpy_helper.to_array(i)
+        for i in quantised.graph.initializer
+        if i.data_type == onnx.TensorProto.INT8
+    ]
+    assert len(stored) == 2 * 5 * LAYERS  # each weight matrix and its zero points
+    assert all(int(w.min()) >= -64 and int(w.max()) <= 64 for w in stored)
+
+
+class Vectors:
+    """A stand-in for the model: the same unit vectors for the check's texts, or all alike."""
+
+    def __init__(self, files: Any) -> None:
+        self.path = files.model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if self.path.name == "broken.onnx":
+            return np.full((len(texts), len(texts)), len(texts) ** -0.5, dtype=np.float32)
+        return np.array([np.eye(len(texts))[i] for i in range(len(texts))], dtype=np.float32)
+
+
+def test_a_model_far_from_the_full_one_on_this_processor_is_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(mpnet, "Semantic", lambda files: calls.append(files.model.name) or Vectors(files))
+    monkeypatch.setattr(mpnet, "tells_alike_from_unlike", lambda model: model.path.name != "broken.onnx")
+    tokenizer = tmp_path / "tokenizer.json"
+    assert mpnet.check_on_this_processor(tmp_path / "full.onnx", tmp_path / "made.onnx", tokenizer) == 1.0
+    with pytest.raises(mpnet.BuildError, match="too far from the full model's on this processor"):
+        mpnet.check_on_this_processor(tmp_path / "full.onnx", tmp_path / "broken.onnx", tokenizer)
+    assert calls == ["full.onnx", "made.onnx", "full.onnx", "broken.onnx"]
 
 
 def test_a_file_that_is_not_weights_is_refused(tmp_path: Path) -> None:
@@ -222,6 +256,7 @@ def test_the_model_made_from_the_pinned_parts_is_found_first_and_reads_meaning()
     assert operator.files is None  # an operator's folder, once set, is the only one looked at
     model = Semantic(mpnet.files_in(MODELS))
     assert model.dimensions == 768
+    assert tells_alike_from_unlike(model)  # on this processor too (ADR 23)
     v = model.embed(
         [
             "Nobody ever told us what happened to what we said",

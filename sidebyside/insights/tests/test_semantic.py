@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from sidebyside.insights.engine.semantic import (
+    ALIKE_PAIRS,
     DEFAULT_MODEL_SHA256,
     DEFAULT_TOKENIZER_SHA256,
     Known,
     Semantic,
     locate,
     sha256_of,
+    tells_alike_from_unlike,
 )
 from sidebyside.insights.engine.themes import assign, suggest
 
@@ -58,6 +61,33 @@ def test_a_file_that_is_not_the_expected_one_is_not_used(tmp_path: Path) -> None
     assert (
         changed.reason == "The meaning model's tokenizer file is not the one expected (its checksum differs)"
     )
+
+
+class Made:
+    """An embedder whose vectors are made by ``rule`` from each text's place in the check."""
+
+    def __init__(self, rule: Any) -> None:
+        self.rule = rule
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.array([self.rule(i) for i in range(len(texts))], dtype=np.float32)
+
+
+def test_a_model_must_find_each_sentence_nearest_its_own_pair(model: Semantic) -> None:
+    assert tells_alike_from_unlike(model)  # the installed model
+    pairs = len(ALIKE_PAIRS)
+    rng = np.random.default_rng(0)
+    # Each pair along its own direction, with a little noise: as a working model's would be.
+    good = Made(lambda i: np.eye(pairs)[i // 2] + rng.normal(0, 0.05, pairs))
+    assert tells_alike_from_unlike(good)
+    # All alike, as 8-bit sums that overflowed made them: nearest is anyone's.
+    alike = Made(lambda i: np.ones(pairs) + rng.normal(0, 0.05, pairs))
+    assert not tells_alike_from_unlike(alike)
+    # One sentence nearer another pair than its own.
+    crossed = Made(lambda i: np.eye(pairs)[(i + 1) // 2 % pairs] + rng.normal(0, 0.01, pairs))
+    assert not tells_alike_from_unlike(crossed)
+    assert not tells_alike_from_unlike(Made(lambda i: np.eye(2 * pairs)[i]))  # each on its own
+    assert not tells_alike_from_unlike(Made(lambda i: np.full(pairs, np.nan)))
 
 
 def test_texts_that_mean_the_same_are_close(model: Semantic) -> None:
