@@ -18,14 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from sidebyside.insights.engine.embedders import Embedder, Lexical
-from sidebyside.insights.engine.semantic import (
-    UNSOUND,
-    Known,
-    Located,
-    Semantic,
-    locate,
-    tells_alike_from_unlike,
-)
+from sidebyside.insights.engine.semantic import Known, Located, Semantic, load, locate
 from sidebyside.insights.models import ContributionVector
 from sidebyside.voices.models import Contribution
 
@@ -80,11 +73,9 @@ def semantic() -> Semantic | None:
     with _lock:
         model = _loaded[key][1]
         if model is None:
-            model = Semantic(found.files, threads=settings.INSIGHTS_MODEL_THREADS)
-            if not tells_alike_from_unlike(model):
+            found, model = load(found, threads=settings.INSIGHTS_MODEL_THREADS)
+            if model is None:
                 logger.error("meaning model unsound", extra={"object_type": "insights.model"})
-                _loaded[key] = (Located(None, UNSOUND), None)
-                return None
             _loaded[key] = (found, model)
         return model
 

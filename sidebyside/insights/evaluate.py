@@ -32,14 +32,7 @@ from pathlib import Path
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from sidebyside.insights.engine.embedders import Embedder, Lexical
-from sidebyside.insights.engine.semantic import (
-    UNSOUND,
-    Known,
-    Located,
-    Semantic,
-    locate,
-    tells_alike_from_unlike,
-)
+from sidebyside.insights.engine.semantic import Known, load, locate
 from sidebyside.insights.engine.themes import assign, suggest
 
 
@@ -156,13 +149,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             tokenizer_sha256=args.tokenizer_sha256,
             larger_in="" if args.small_model else args.models_dir,
         )
-        loaded = Semantic(found.files, threads=2) if found.files is not None else None
-        if loaded is not None and not tells_alike_from_unlike(loaded):
-            found, loaded = Located(None, UNSOUND), None
-        if found.files is not None and loaded is not None:
+        found, loaded = load(found, threads=2)
+        if loaded is not None:
             # Each text is embedded once, however many rounds use it.
             embedder = Known({}, loaded, name="semantic")
-            model = found.files.model_id
+            model = loaded.model_id
         elif args.embedder == "semantic":
             print(f"error: {found.reason}", file=sys.stderr)
             return 2

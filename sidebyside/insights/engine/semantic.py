@@ -208,6 +208,17 @@ def tells_alike_from_unlike(model: Any) -> bool:
     return all(int(nearest[i]) == i ^ 1 for i in range(len(texts)))
 
 
+def load(found: Located, *, threads: int = 1) -> tuple[Located, Semantic | None]:
+    """The model ``found``, loaded, if it tells alike sentences from unlike ones; otherwise
+    no model, with the reason (``UNSOUND`` when the check failed)."""
+    if found.files is None:
+        return found, None
+    model = Semantic(found.files, threads=threads)
+    if not tells_alike_from_unlike(model):
+        return Located(None, UNSOUND), None
+    return found, model
+
+
 class Known:
     """Vectors worked out before (a cache), with an embedder for any text not among them."""
 

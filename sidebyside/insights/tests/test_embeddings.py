@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sidebyside.hubs.models import Hub
 from sidebyside.insights import embeddings
+from sidebyside.insights.engine import semantic
 from sidebyside.insights.engine.embedders import Lexical
 from sidebyside.insights.engine.semantic import UNSOUND, Semantic
 from sidebyside.insights.models import ContributionVector
@@ -88,7 +89,7 @@ def test_a_model_that_cannot_tell_alike_from_unlike_is_not_used(
 ) -> None:
     settings.INSIGHTS_MODEL_THREADS = 3  # settings of its own: loaded afresh in this process
     assert embeddings.located().files is not None  # found, and its files check out
-    monkeypatch.setattr(embeddings, "tells_alike_from_unlike", lambda model: False)
+    monkeypatch.setattr(semantic, "tells_alike_from_unlike", lambda model: False)
     row = said(hub, "More groups in the evening")[0]
     assert isinstance(embeddings.for_contributions([(row.pk, row.text)]), Lexical)
     assert not ContributionVector.objects.exists()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sidebyside.insights import evaluate
+from sidebyside.insights.engine import semantic
 from sidebyside.insights.engine.semantic import UNSOUND
 from sidebyside.insights.evaluate import BadFile, main, read_tsv, score
 
@@ -61,7 +61,7 @@ def test_the_command_says_which_embedder_it_used(capsys: pytest.CaptureFixture[s
 def test_a_model_giving_wrong_answers_here_is_not_used(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(evaluate, "tells_alike_from_unlike", lambda model: False)
+    monkeypatch.setattr(semantic, "tells_alike_from_unlike", lambda model: False)
     assert main([str(SMALL), "--embedder", "semantic", "--small-model"]) == 2
     assert capsys.readouterr().err == f"error: {UNSOUND}\n"
     assert main([str(SMALL), "--rounds", "1", "--small-model"]) == 0
