@@ -15,11 +15,12 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 from sidebyside.insights.engine.embedders import Embedder, Lexical
-from sidebyside.insights.engine.semantic import Known, Located, Semantic, load, locate
-from sidebyside.insights.models import ContributionVector
+from sidebyside.insights.engine.semantic import UNSOUND, Known, Located, Semantic, load, locate
+from sidebyside.insights.models import ContributionVector, ModelCheck
 from sidebyside.voices.models import Contribution
 
 logger = logging.getLogger(__name__)
@@ -73,11 +74,37 @@ def semantic() -> Semantic | None:
     with _lock:
         model = _loaded[key][1]
         if model is None:
+            model_id = found.files.model_id
             found, model = load(found, threads=settings.INSIGHTS_MODEL_THREADS)
             if model is None:
                 logger.error("meaning model unsound", extra={"object_type": "insights.model"})
             _loaded[key] = (found, model)
+            _record_check(model_id, sound=model is not None)
         return model
+
+
+def _record_check(model_id: str, *, sound: bool) -> None:
+    """Tell the web processes what this process found (they never load the model themselves)."""
+    try:
+        ModelCheck.objects.update_or_create(
+            model_id=model_id, defaults={"sound": sound, "checked_at": timezone.now()}
+        )
+    except DatabaseError:  # the database is away: the next process to load the model says it
+        logger.warning("meaning model check not recorded", extra={"object_type": "insights.model"})
+
+
+def worker_found_unsound(model_id: str) -> bool:
+    """Whether the worker, loading this model, found it gives wrong answers on its processor."""
+    return ModelCheck.objects.filter(model_id=model_id, sound=False).exists()
+
+
+def for_pages() -> Located:
+    """``located`` as a page should say it: no model when the files are there but the worker found
+    the model unsound, so that no one is asked to wait for vectors the worker will not make."""
+    found = located()
+    if found.files is not None and worker_found_unsound(found.files.model_id):
+        return Located(None, UNSOUND)
+    return found
 
 
 def text_sha256(text: str) -> str:
@@ -230,7 +257,8 @@ def kept_only(rows: Sequence[tuple[int, str]], *, seed: int = 0) -> tuple[Embedd
     vectors = _kept_vectors(rows, hashes, found.files.model_id)
     missing = sum(1 for _, text in rows if text not in vectors)
     if missing:
-        return Lexical(seed=seed), missing
+        # Nothing to wait for when the worker will not read them: the page says why instead.
+        return Lexical(seed=seed), 0 if worker_found_unsound(found.files.model_id) else missing
     return Known(vectors, fallback=None, name="semantic"), 0
 
 

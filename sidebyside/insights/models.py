@@ -191,6 +191,21 @@ class ContributionVector(models.Model):
         return f"{self.model_id} vector of {self.contribution_id}"
 
 
+class ModelCheck(models.Model):
+    """What a worker found when it loaded a meaning model: whether the model tells alike
+    sentences from unlike ones on that worker's processor (``engine.semantic.load``).
+
+    The web processes never load the model; they read this to know that the worker will not
+    read contributions with it, so the pages say why instead of asking people to wait."""
+
+    model_id = models.CharField(max_length=64, unique=True)
+    sound = models.BooleanField()
+    checked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.model_id}: {'sound' if self.sound else 'unsound'}"
+
+
 class DayTally(models.Model):
     """How many contributions people put in a theme, in one hub, on one day: the numbers behind
     the pictures, worked out by the worker so that the pages cost the same at any size.

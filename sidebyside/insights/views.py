@@ -188,7 +188,7 @@ def theme_list(request: HttpRequest, programme_id: int) -> HttpResponse:
             "runs": ThemingRun.objects.filter(programme=programme).select_related("created_by")[:10],
             "form": form,
             "can_change": can_change,
-            "model_missing": embeddings.located().reason,
+            "model_missing": embeddings.for_pages().reason,
         },
     )
 
@@ -228,7 +228,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "suggested": suggested,
         "targets": targets,
         "can_change": request.user.has_perm("insights.change_themes", run.programme),
-        "model_missing": embeddings.located().reason if run.embedder == "lexical" else "",
+        "model_missing": embeddings.for_pages().reason if run.embedder == "lexical" else "",
         "run_limit": services.RUN_LIMIT,
     }
     if request.htmx:  # type: ignore[attr-defined]
@@ -606,7 +606,7 @@ def _split_suggestion_page(
         return _cannot_divide(request, theme, context, problem)
     embedder, missing = embeddings.kept_only(rows)
     context["words_only_missing"] = missing
-    context["model_missing"] = "" if missing or embedder.name == "semantic" else embeddings.located().reason
+    context["model_missing"] = "" if missing or embedder.name == "semantic" else embeddings.for_pages().reason
     texts = [text for _, text in rows]
     try:
         found = suggest(texts, count=2, embedder=embedder)

@@ -13,7 +13,7 @@ from sidebyside.insights import embeddings
 from sidebyside.insights.engine import semantic
 from sidebyside.insights.engine.embedders import Lexical
 from sidebyside.insights.engine.semantic import UNSOUND, Semantic
-from sidebyside.insights.models import ContributionVector
+from sidebyside.insights.models import ContributionVector, ModelCheck
 from sidebyside.voices.models import Contribution
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +97,40 @@ def test_a_model_that_cannot_tell_alike_from_unlike_is_not_used(
     assert embeddings.located().reason == UNSOUND
     assert embeddings.embed_ahead() == 0
     assert [r.message for r in caplog.records if r.levelname == "ERROR"] == ["meaning model unsound"]
+    # Said where the web processes, which never load the model, can read it.
+    check = ModelCheck.objects.get()
+    assert not check.sound
+    assert embeddings.worker_found_unsound(check.model_id)
+
+
+def test_a_sound_model_is_recorded_as_sound(settings: Any) -> None:
+    settings.INSIGHTS_MODEL_THREADS = 2  # settings of their own: loaded afresh in this process
+    found = embeddings.located().files
+    assert found is not None
+    # An earlier load found it unsound (on another processor, say).
+    ModelCheck.objects.create(model_id=found.model_id, sound=False, checked_at=timezone.now())
+    assert embeddings.semantic() is not None
+    assert ModelCheck.objects.get().sound  # the verdict of the last load stands
+    assert not embeddings.worker_found_unsound(found.model_id)
+
+
+def test_pages_ask_no_one_to_wait_for_vectors_the_worker_will_not_make(hub: Hub) -> None:
+    found = embeddings.located().files
+    assert found is not None
+    rows = [(c.pk, c.text) for c in said(hub, "The hostel is damp", "Nobody rang me back")]
+    embedder, missing = embeddings.kept_only(rows)
+    assert (embedder.name, missing) == ("lexical", 2)  # the worker has not read them yet
+    assert embeddings.for_pages() == embeddings.located()
+    # The worker (another process) loaded the model and found it gives wrong answers there.
+    ModelCheck.objects.create(model_id=found.model_id, sound=False, checked_at=timezone.now())
+    embedder, missing = embeddings.kept_only(rows)
+    assert (embedder.name, missing) == ("lexical", 0)  # nothing to wait for
+    assert embeddings.for_pages().files is None
+    assert embeddings.for_pages().reason == UNSOUND
+    assert embeddings.located().files is not None  # this process's own finding is unchanged
+    # A verdict on another model (one made before) says nothing of this one.
+    ModelCheck.objects.all().update(model_id="an-earlier-model")
+    assert embeddings.kept_only(rows)[1] == 2
 
 
 def test_the_worker_gives_new_contributions_their_vectors_ahead_of_any_run(

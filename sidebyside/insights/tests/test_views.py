@@ -15,7 +15,7 @@ from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Hub, Programme
 from sidebyside.insights import services
 from sidebyside.insights.evaluate import read_tsv
-from sidebyside.insights.models import Tag, Theme, ThemingRun
+from sidebyside.insights.models import ModelCheck, Tag, Theme, ThemingRun
 from sidebyside.insights.tests.test_engine import SMALL
 from sidebyside.voices.models import Contribution
 
@@ -211,6 +211,27 @@ def test_without_the_meaning_model_the_pages_say_so(
     assert run.embedder == "lexical"
     html = coordinator.get(response["Location"]).content.decode()
     assert "without the meaning model (the meaning model is turned off on this server)" in html
+
+
+def test_when_the_worker_found_the_model_unsound_the_pages_say_so(
+    coordinator: Client, programme: Programme, two_in_one: tuple[Theme, list[Contribution]]
+) -> None:
+    from sidebyside.insights import embeddings
+
+    found = embeddings.located().files
+    if found is None:
+        pytest.skip("the meaning model is not installed here")
+    listing = coordinator.get(themes_url(programme)).content.decode()
+    assert "Suggestions on this service come from the words people used only" not in listing
+    # As the worker records it when the model cannot tell alike sentences from unlike ones there.
+    ModelCheck.objects.create(model_id=found.model_id, sound=False, checked_at=timezone.now())
+    listing = coordinator.get(themes_url(programme)).content.decode()
+    assert "Suggestions on this service come from the words people used only" in listing
+    assert "it cannot tell alike sentences from unlike ones" in listing
+    mixed, _ = two_in_one
+    html = coordinator.get(theme_url(mixed, "insights:theme_split_suggest")).content.decode()
+    assert "has not read" not in html  # no one is sent to wait for vectors that will not come
+    assert "it cannot tell alike sentences from unlike ones" in html
 
 
 # --- One theme's page ---------------------------------------------------------------------------
