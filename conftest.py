@@ -51,24 +51,40 @@ def _fresh_join_cache() -> None:
 PERSONAS = ("anonymous", "member", "other_member", "facilitator", "coordinator", "programme_admin", "leader")
 
 
+def make_programme() -> Programme:
+    return Programme.objects.create(name="Test Programme", area="Testshire")
+
+
+def make_hub(programme: Programme) -> Hub:
+    return Hub.objects.create(programme=programme, name="Hub A", locality="Alphaville", stage="established")
+
+
+def make_other_hub(programme: Programme) -> Hub:
+    return Hub.objects.create(programme=programme, name="Hub B", locality="Betatown", stage="started")
+
+
+def make_organisation(programme: Programme) -> Organisation:
+    return Organisation.objects.create(programme=programme, name="Testshire Council", kind="council")
+
+
 @pytest.fixture
 def programme(db: Any) -> Programme:
-    return Programme.objects.create(name="Test Programme", area="Testshire")
+    return make_programme()
 
 
 @pytest.fixture
 def hub(programme: Programme) -> Hub:
-    return Hub.objects.create(programme=programme, name="Hub A", locality="Alphaville", stage="established")
+    return make_hub(programme)
 
 
 @pytest.fixture
 def other_hub(programme: Programme) -> Hub:
-    return Hub.objects.create(programme=programme, name="Hub B", locality="Betatown", stage="started")
+    return make_other_hub(programme)
 
 
 @pytest.fixture
 def organisation(programme: Programme) -> Organisation:
-    return Organisation.objects.create(programme=programme, name="Testshire Council", kind="council")
+    return make_organisation(programme)
 
 
 # Distinctive fictional names, so a test can search a page for them.
@@ -93,6 +109,12 @@ def make_user(name: str, *, expertise: str = "experience", password: str | None 
 
 @pytest.fixture
 def personas(
+    programme: Programme, hub: Hub, other_hub: Hub, organisation: Organisation
+) -> dict[str, User | None]:
+    return make_personas(programme, hub, other_hub, organisation)
+
+
+def make_personas(
     programme: Programme, hub: Hub, other_hub: Hub, organisation: Organisation
 ) -> dict[str, User | None]:
     R = Membership.Role

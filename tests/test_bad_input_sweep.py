@@ -28,7 +28,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
-from tests.test_permission_matrix import (  # noqa: F401 - ctx is a fixture
+from tests.test_permission_matrix import (  # noqa: F401 - ctx, personas and world are fixtures
     ADMIN,
     ANON,
     COORD,
@@ -38,6 +38,8 @@ from tests.test_permission_matrix import (  # noqa: F401 - ctx is a fixture
     MEMBER,
     ctx,
     first_allowed,
+    personas,
+    world,
 )
 
 BAD = {

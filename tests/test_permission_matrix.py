@@ -17,11 +17,19 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from conftest import PERSONAS
+from conftest import (
+    PERSONAS,
+    make_hub,
+    make_organisation,
+    make_other_hub,
+    make_personas,
+    make_programme,
+)
 from sidebyside.core.models import WorkerHeartbeat
 from sidebyside.enquiries.models import Action, Enquiry, Evidence, LeaderMessage, Update
 from sidebyside.gatherings.models import Gathering, Photo, Registration, Reminder
@@ -860,8 +868,37 @@ def test_every_url_pattern_is_in_the_matrix() -> None:
     assert not stale, f"matrix entries for views that no longer exist: {sorted(stale)}"
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The programme, its hubs, the personas and one of every kind of object, made once for the
+    module inside a transaction that is rolled back at its end. Each test runs in a savepoint of
+    it (pytest-django's ``db``), so what a test changes is undone before the next, as usual."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            programme = make_programme()
+            hub, other_hub = make_hub(programme), make_other_hub(programme)
+            organisation = make_organisation(programme)
+            personas = make_personas(programme, hub, other_hub, organisation)
+            yield {"personas": personas, "ctx": make_ctx(programme, hub, other_hub, organisation, personas)}
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def ctx(programme: Any, hub: Any, other_hub: Any, organisation: Any, personas: Any) -> dict[str, Any]:
+def personas(db: None, world: dict[str, Any]) -> dict[str, Any]:
+    """The module's personas (``client_for`` signs them in)."""
+    return world["personas"]
+
+
+@pytest.fixture
+def ctx(db: None, world: dict[str, Any]) -> dict[str, Any]:
+    return world["ctx"]
+
+
+def make_ctx(programme: Any, hub: Any, other_hub: Any, organisation: Any, personas: Any) -> dict[str, Any]:
     WorkerHeartbeat.objects.create(worker_id="test", last_seen=timezone.now())
     person = personas["member"].person
     # The member agreed to their support needs and plan being kept, and asked for a copy of their data.

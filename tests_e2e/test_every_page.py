@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Browser
 
-from tests.test_permission_matrix import (  # noqa: F401 - ctx is a fixture
+from tests.test_permission_matrix import (
     ADMIN,
     ANON,
     COORD,
@@ -28,13 +28,19 @@ from tests.test_permission_matrix import (  # noqa: F401 - ctx is a fixture
     LEADER,
     MATRIX,
     MEMBER,
-    ctx,
     first_allowed,
+    make_ctx,
 )
 from tests_e2e.conftest import SCREENSHOTS, check_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE_WIDTH = 390
+
+
+@pytest.fixture
+def ctx(programme: Any, hub: Any, other_hub: Any, organisation: Any, personas: Any) -> dict[str, Any]:
+    """The permission matrix's rows, made for each test and committed: the live server reads them."""
+    return make_ctx(programme, hub, other_hub, organisation, personas)
 
 
 # The coordinator first: the person most pages are for.
@@ -45,7 +51,7 @@ PHONE_WIDTH = 390
 def test_every_page_passes_axe(
     name: str,
     persona: str,
-    ctx: dict[str, Any],  # noqa: F811 - the fixture imported above
+    ctx: dict[str, Any],
     client_for: Callable[..., Client],
     browser: Browser,
     live_server: Any,
