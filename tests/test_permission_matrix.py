@@ -873,18 +873,13 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
     """The programme, its hubs, the personas and one of every kind of object, made once for the
     module inside a transaction that is rolled back at its end. Each test runs in a savepoint of
     it (pytest-django's ``db``), so what a test changes is undone before the next, as usual."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            programme = make_programme()
-            hub, other_hub = make_hub(programme), make_other_hub(programme)
-            organisation = make_organisation(programme)
-            personas = make_personas(programme, hub, other_hub, organisation)
-            yield {"personas": personas, "ctx": make_ctx(programme, hub, other_hub, organisation, personas)}
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with django_db_blocker.unblock(), transaction.atomic():
+        programme = make_programme()
+        hub, other_hub = make_hub(programme), make_other_hub(programme)
+        organisation = make_organisation(programme)
+        personas = make_personas(programme, hub, other_hub, organisation)
+        yield {"personas": personas, "ctx": make_ctx(programme, hub, other_hub, organisation, personas)}
+        transaction.set_rollback(True)  # nothing made here outlives the module
 
 
 @pytest.fixture
