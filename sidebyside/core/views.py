@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from sidebyside.core import health as app_checks
 from sidebyside.core.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -27,13 +28,17 @@ def _database_ok() -> bool:
 
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """Is the database answering and has a worker been seen lately? 200 if both, else 503."""
+    """Is the database answering and has a worker been seen lately? 200 if both, else 503.
+
+    What the apps' own checks say (``core.health``) is added when the database answers; it does
+    not change the status."""
     checks: dict[str, str] = {"database": "ok" if _database_ok() else "unavailable"}
     if checks["database"] == "ok":
         cutoff = timezone.now() - settings.WORKER_HEARTBEAT_STALE_AFTER
         alive = WorkerHeartbeat.objects.filter(last_seen__gte=cutoff).count()
         checks["worker"] = "ok" if alive else "no recent heartbeat"
         checks["workers_alive"] = str(alive)
+        checks.update(app_checks.reports())
     else:
         checks["worker"] = "unknown"
     healthy = checks["database"] == "ok" and checks["worker"] == "ok"

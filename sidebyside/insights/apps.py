@@ -33,16 +33,24 @@ def _contribution_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
         tallies.changed(programme_id)
 
 
+def _meaning_model_health() -> str:
+    from sidebyside.insights.embeddings import health_report
+
+    return health_report()
+
+
 class InsightsConfig(AppConfig):
     name = "sidebyside.insights"
     label = "insights"
     verbose_name = "Insights"
 
     def ready(self) -> None:
+        from sidebyside.core import health
         from sidebyside.insights import privacy, rules  # noqa: F401  (rules registers itself)
         from sidebyside.voices.models import Contribution
 
         privacy.register()
+        health.register("meaning_model", _meaning_model_health)
         post_save.connect(_words_changed, sender=Contribution, dispatch_uid="insights_words_changed")
         pre_delete.connect(
             _contribution_deleted, sender=Contribution, dispatch_uid="insights_contribution_deleted"

@@ -107,6 +107,20 @@ def for_pages() -> Located:
     return found
 
 
+def health_report() -> str:
+    """What /health/ says of the meaning model (``core.health``): in use, waiting for a worker to
+    load it, found unsound by the worker, or not in use and why."""
+    found = located()
+    if found.files is None:
+        return f"not in use: {found.reason}"
+    check = ModelCheck.objects.filter(model_id=found.files.model_id).first()
+    if check is None:
+        return f"{found.files.model_id}: not yet loaded by a worker"
+    if not check.sound:
+        return f"{found.files.model_id}: {UNSOUND}"
+    return f"{found.files.model_id}: ok"
+
+
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -70,3 +70,42 @@ def test_health_is_not_redirected_to_https(client: Any, db: Any, settings: Any) 
 
     assert client.get("/health/live/").status_code == 200
     assert client.get("/privacy/").status_code == 301
+
+
+def test_an_apps_check_is_reported_without_changing_the_status(
+    client: Client, db: Any, monkeypatch: Any
+) -> None:
+    from sidebyside.core import health
+
+    monkeypatch.setattr(health, "_checks", {"spare_parts": lambda: "running low"})
+    WorkerHeartbeat.objects.create(worker_id="w1", last_seen=timezone.now())
+
+    response = client.get("/health/")
+
+    assert response.status_code == 200
+    assert response.json()["spare_parts"] == "running low"
+
+
+def test_a_failing_check_is_reported_unknown_not_a_500(client: Client, db: Any, monkeypatch: Any) -> None:
+    from sidebyside.core import health
+
+    def broken() -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(health, "_checks", {"broken": broken, "fine": lambda: "ok"})
+    WorkerHeartbeat.objects.create(worker_id="w1", last_seen=timezone.now())
+
+    response = client.get("/health/")
+
+    assert response.status_code == 200
+    assert response.json()["broken"] == "unknown"
+    assert response.json()["fine"] == "ok"
+
+
+def test_a_check_cannot_take_the_name_of_the_core_ones() -> None:
+    import pytest
+
+    from sidebyside.core import health
+
+    with pytest.raises(ValueError, match="status"):
+        health.register("status", lambda: "ok")

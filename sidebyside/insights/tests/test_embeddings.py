@@ -133,6 +133,27 @@ def test_pages_ask_no_one_to_wait_for_vectors_the_worker_will_not_make(hub: Hub)
     assert embeddings.kept_only(rows)[1] == 2
 
 
+def test_health_says_what_the_worker_found_of_the_model(client: Any, settings: Any) -> None:
+    from sidebyside.core.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.create(worker_id="w1", last_seen=timezone.now())
+    found = embeddings.located().files
+    assert found is not None
+
+    def said_of_model() -> str:
+        response = client.get("/health/")
+        assert response.status_code == 200  # the platform works either way
+        return str(response.json()["meaning_model"])
+
+    assert said_of_model() == f"{found.model_id}: not yet loaded by a worker"
+    ModelCheck.objects.create(model_id=found.model_id, sound=True, checked_at=timezone.now())
+    assert said_of_model() == f"{found.model_id}: ok"
+    ModelCheck.objects.filter(model_id=found.model_id).update(sound=False)
+    assert said_of_model() == f"{found.model_id}: {UNSOUND}"
+    settings.INSIGHTS_SEMANTIC = False
+    assert said_of_model() == "not in use: The meaning model is turned off on this server"
+
+
 def test_the_worker_gives_new_contributions_their_vectors_ahead_of_any_run(
     hub: Hub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
