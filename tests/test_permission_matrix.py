@@ -451,6 +451,9 @@ MATRIX: dict[str, Entry] = {
     "voices:contribution_safeguarding": Entry(
         STAFF_OF_HUB, kwargs=lambda ctx: {"contribution_id": ctx["contribution"].pk}
     ),
+    "voices:contribution_remove_words": Entry(
+        STAFF_OF_HUB, kwargs=lambda ctx: {"contribution_id": ctx["contribution"].pk}
+    ),
     # Voices: browsing, search and export.
     "voices:hub_contributions": Entry(STAFF_OF_HUB, kwargs=HUB),
     "voices:hub_contributions_csv": Entry(STAFF_OF_HUB, kwargs=HUB),

@@ -8,6 +8,7 @@ from django import forms
 
 from sidebyside.accounts.models import User
 from sidebyside.core.forms import GovukForm
+from sidebyside.voices.redaction import REMOVED
 from sidebyside.voices.services_moderation import Concern
 
 BACK_TO = (("queue", "queue"), ("contribution", "contribution"))
@@ -30,6 +31,49 @@ class ConcernForm(GovukForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     back = forms.ChoiceField(widget=forms.HiddenInput, choices=BACK_TO, required=False)
+
+
+MAX_PHRASES_LENGTH = 2000
+
+
+class RemoveWordsForm(GovukForm):
+    """Words a moderator takes out by hand: one phrase a line, each of which must be in the words."""
+
+    words = forms.CharField(
+        label="Words to take out",
+        help_text=(
+            "One on each line, copied as they are written above: a nickname, an address, a place, "
+            "anything else that would tell who someone is. Each place they appear becomes [removed]."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        max_length=MAX_PHRASES_LENGTH,
+        error_messages={
+            "required": "Enter the words to take out",
+            "max_length": f"Words to take out must be {MAX_PHRASES_LENGTH:,} characters or fewer",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    back = forms.ChoiceField(widget=forms.HiddenInput, choices=BACK_TO, required=False)
+
+    def __init__(self, *args: Any, text: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.text = text
+
+    def clean_words(self) -> list[str]:
+        phrases = [line.strip() for line in self.cleaned_data["words"].splitlines() if line.strip()]
+        if not phrases:
+            raise forms.ValidationError("Enter the words to take out")
+        said = self.text.casefold()
+        for phrase in phrases:
+            if phrase.casefold() == REMOVED.casefold():
+                raise forms.ValidationError(
+                    f"{REMOVED} is what is left where words were taken out: it cannot be taken out"
+                )
+            if phrase.casefold() not in said:
+                raise forms.ValidationError(
+                    f"“{phrase}” is not in what was said. Copy the words as they are written above"
+                )
+        return phrases
 
 
 class StaffChoiceField(forms.ModelChoiceField):

@@ -21,7 +21,7 @@ from sidebyside.core.audit import audit
 from sidebyside.hubs.models import Hub, Membership
 from sidebyside.notify.services import message_enqueue
 from sidebyside.voices.models import Contribution, SafeguardingLead
-from sidebyside.voices.redaction import Redacted, redact
+from sidebyside.voices.redaction import Redacted, redact, remove_phrases
 
 State = Contribution.State
 QUEUE_SIZE = 50
@@ -156,6 +156,38 @@ def contribution_redact(
         phones=result.phones,
         emails=result.emails,
         names=result.names,
+    )
+    return current, result
+
+
+@transaction.atomic
+def contribution_remove_words(
+    *, actor: Any, contribution: Contribution, phrases: list[str], expected_version: int | None
+) -> tuple[Contribution, Redacted]:
+    """Replace the words a moderator chose (``phrases``) with "[removed]", wherever they appear.
+
+    As with ``contribution_redact``, the words as first written are kept, encrypted, for those
+    who may see them, and the audit records how many places changed, never the words. Raises
+    ``NothingFound`` (and changes nothing) when none of the phrases is in the words now."""
+    current = _locked(contribution, expected_version)
+    result = remove_phrases(current.text, phrases)
+    if not result.found:
+        raise NothingFound
+    if not current.original:
+        current.original = current.text
+    current.text = result.text
+    current.redacted_at = timezone.now()
+    current.redacted_by = actor
+    current.lock_version += 1
+    current.save(
+        update_fields=["text", "original", "redacted_at", "redacted_by", "lock_version", "updated_at"]
+    )
+    audit(
+        actor=actor,
+        action="voices.contribution_redacted",
+        obj=current,
+        hub_id=current.hub_id,
+        words=result.words,
     )
     return current, result
 

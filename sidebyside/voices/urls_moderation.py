@@ -13,5 +13,6 @@ urlpatterns = [
     path(f"{one}allow/", views.contribution_allow, name="contribution_allow"),
     path(f"{one}hide/", views.contribution_hide, name="contribution_hide"),
     path(f"{one}redact/", views.contribution_redact, name="contribution_redact"),
+    path(f"{one}remove-words/", views.contribution_remove_words, name="contribution_remove_words"),
     path(f"{one}safeguarding/", views.contribution_safeguarding, name="contribution_safeguarding"),
 ]

@@ -19,7 +19,7 @@ from sidebyside.core.audit import audit
 from sidebyside.people.forms import carry_version
 from sidebyside.voices import services_moderation as services
 from sidebyside.voices.access import get_contribution_for, get_voices_hub_for
-from sidebyside.voices.forms_moderation import ActionForm, ConcernForm, LeadForm
+from sidebyside.voices.forms_moderation import ActionForm, ConcernForm, LeadForm, RemoveWordsForm
 from sidebyside.voices.models import Contribution
 
 State = Contribution.State
@@ -154,6 +154,44 @@ def contribution_redact(request: HttpRequest, contribution_id: int) -> HttpRespo
     else:
         messages.success(request, f"Personal details removed ({found.found} in all)")
     return _back(contribution, form.cleaned_data.get("back") or "queue")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_remove_words(request: HttpRequest, contribution_id: int) -> HttpResponse:
+    """Take out, by hand, words that would tell who someone is and that "Remove personal
+    details" does not know (a nickname, an address, a place)."""
+    contribution = get_contribution_for(request.user, contribution_id, "moderate")
+    back = request.GET.get("back") if request.method == "GET" else request.POST.get("back")
+    form = RemoveWordsForm(
+        _posted(request),
+        text=contribution.text,
+        initial={"version": contribution.lock_version, "back": back if back == "queue" else "contribution"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, found = services.contribution_remove_words(
+                actor=request.user,
+                contribution=contribution,
+                phrases=form.cleaned_data["words"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.Changed:
+            form.add_error(None, CHANGED)
+            contribution = Contribution.objects.get(pk=contribution.pk)
+            form.text = contribution.text  # checked against the words as they are now
+            carry_version(form, "version", contribution.lock_version)
+        except services.NothingFound:  # only if the words changed between the check and the lock
+            form.add_error("words", "Those words are no longer in what was said")
+        else:
+            places = "1 place" if found.words == 1 else f"{found.words} places"
+            messages.success(request, f"Words taken out ({places})")
+            return _back(contribution, form.cleaned_data.get("back") or "contribution")
+    return render(
+        request,
+        "voices/moderation/remove_words.html",
+        {"form": form, "contribution": contribution, "hub": contribution.hub},
+    )
 
 
 @login_required

@@ -311,6 +311,98 @@ def test_the_queue_shows_the_redacted_words_only(redacted: Contribution, client_
     assert "07700" not in content
 
 
+# --- Taking out other words by hand ----------------------------------------------------------
+
+
+def test_remove_phrases_takes_out_every_place_whatever_the_case_longest_first() -> None:
+    from sidebyside.voices.redaction import remove_phrases
+
+    result = remove_phrases(
+        "Ask Big Dave at the Blue Door hostel; big dave knows. The blue door is shut.",
+        ["Big Dave", "blue door", "Blue Door hostel", "  ", "Blue Door hostel"],
+    )
+    assert result.text == f"Ask {REMOVED} at the {REMOVED}; {REMOVED} knows. The {REMOVED} is shut."
+    assert (result.words, result.found) == (4, 4)
+
+
+def test_a_moderator_takes_out_words_and_the_original_is_kept(
+    hub: Any, client_for: Any, personas: Any
+) -> None:
+    row = add(hub, "Big Dave at the Blue Door hostel on Mill Road helped me")
+    client = client_for("facilitator")
+    page = client.get(url("voices:contribution", row)).content.decode()
+    assert url("voices:contribution_remove_words", row) in page
+    assert client.get(url("voices:contribution_remove_words", row)).status_code == 200
+
+    response = act(client, "voices:contribution_remove_words", row, words="big dave\r\nBlue Door hostel\r\n")
+
+    assert response.status_code == 302
+    assert response["Location"] == url("voices:contribution", row)
+    row.refresh_from_db()
+    assert row.text == f"{REMOVED} at the {REMOVED} on Mill Road helped me"
+    assert row.original == "Big Dave at the Blue Door hostel on Mill Road helped me"
+    assert (row.redacted_by, row.lock_version) == (personas["facilitator"], 1)
+    event = AuditEvent.objects.get(action="voices.contribution_redacted")
+    assert event.detail == {"hub_id": row.hub_id, "words": 2}  # how many, never which
+    assert "Words taken out (2 places)" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("words", "error"),
+    [
+        ("", "Enter the words to take out"),
+        ("   \r\n  ", "Enter the words to take out"),
+        ("Blue Door\r\nRed Door", "“Red Door” is not in what was said"),
+        ("[removed]", "is what is left where words were taken out"),
+        ("x" * 2001, "2,000 characters or fewer"),
+        ("<script>alert(1)</script>", "is not in what was said"),
+    ],
+)
+def test_bad_words_to_take_out_say_what_is_wrong_and_change_nothing(
+    hub: Any, client_for: Any, words: str, error: str
+) -> None:
+    row = add(hub, f"The Blue Door hostel {REMOVED} was kind")
+    response = act(client_for("coordinator"), "voices:contribution_remove_words", row, words=words)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert error in page
+    assert "<script>alert" not in page  # what was typed comes back escaped
+    row.refresh_from_db()
+    assert (row.text, row.original, row.lock_version) == (f"The Blue Door hostel {REMOVED} was kind", "", 0)
+
+
+def test_taking_out_words_after_someone_else_acted_asks_again_and_keeps_the_words(
+    hub: Any, client_for: Any
+) -> None:
+    row = add(hub, "Big Dave at the Blue Door")
+    seen = row.lock_version
+    act(client_for("coordinator"), "voices:contribution_hide", row)
+    response = act(
+        client_for("facilitator"), "voices:contribution_remove_words", row, words="Big Dave", version=seen
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else acted on this contribution" in page
+    assert "Big Dave</textarea>" in page  # what they typed is kept
+    row.refresh_from_db()
+    assert row.text == "Big Dave at the Blue Door"
+    # The page now carries the version saved, so sending again goes ahead.
+    response = act(client_for("facilitator"), "voices:contribution_remove_words", row, words="Big Dave")
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.text == f"{REMOVED} at the Blue Door"
+
+
+def test_members_and_leaders_cannot_take_out_words(hub: Any, client_for: Any) -> None:
+    row = add(hub, "Big Dave at the Blue Door")
+    for persona in ("member", "leader"):
+        response = act(client_for(persona), "voices:contribution_remove_words", row, words="Big Dave")
+        assert response.status_code in (403, 404)
+    row.refresh_from_db()
+    assert row.text == "Big Dave at the Blue Door"
+
+
 # --- Safeguarding ----------------------------------------------------------------------------
 
 WORDS = "I do not feel safe at home tonight"
