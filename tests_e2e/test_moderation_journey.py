@@ -1,6 +1,6 @@
 """Moderation: a text message with a phone number in it arrives through Notify's callback and
 waits to be checked; the coordinator chooses the hub's safeguarding lead, removes the number
-with one click and allows the words; axe on every page."""
+with one click, takes out a place's name by hand and allows the words; axe on every page."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 COORDINATOR = "coordinator.cambridge-south@example.org"
 TOKEN = "a-long-random-callback-token-for-the-journey"
-WORDS = "The evening group helped me a lot. Ring me on 07700 900123 if you need a volunteer."
+WORDS = "The evening group at Blue Door helped me a lot. Ring me on 07700 900123 if you need a volunteer."
 
 
 @override_settings(NOTIFY_CALLBACK_TOKEN=TOKEN)
@@ -94,6 +94,23 @@ def test_a_coordinator_removes_a_phone_number_and_allows_the_words(page: Page) -
     expect(page.get_by_role("heading", name="Before personal details were removed")).to_be_visible()
     check_page(page, "moderation-contribution-original")
 
+    # A place's name that one click cannot know is taken out by hand.
+    page.get_by_role("link", name="Take out those words").click()
+    expect(page.get_by_role("heading", name="Take out words", level=1)).to_be_visible()
+    page.get_by_role("button", name="Take out these words").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the words to take out")
+    check_page(page, "moderation-remove-words-error")
+    page.get_by_label("Words to take out").fill("Red Door")
+    page.get_by_role("button", name="Take out these words").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("“Red Door” is not in what was said")
+    expect(page.get_by_label("Words to take out")).to_have_value("Red Door")  # kept as typed
+    page.get_by_label("Words to take out").fill("blue door")
+    check_page(page, "moderation-remove-words")
+    page.get_by_role("button", name="Take out these words").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Words taken out (1 place)")
+    expect(page.get_by_role("heading", name="What was said", level=1)).to_be_visible()
+    expect(page.locator(".govuk-inset-text").first).to_contain_text("The evening group at [removed] helped")
+
     # The safeguarding form (looked at, not sent) then allow from the contribution page.
     page.get_by_role("link", name=re.compile("Raise a safeguarding concern")).click()
     expect(page.get_by_role("heading", name="Raise a safeguarding concern", level=1)).to_be_visible()
@@ -108,7 +125,7 @@ def test_a_coordinator_removes_a_phone_number_and_allows_the_words(page: Page) -
 
     contribution.refresh_from_db()
     assert contribution.state == "shown"
-    assert contribution.text == WORDS.replace("07700 900123", "[removed]")
+    assert contribution.text == WORDS.replace("07700 900123", "[removed]").replace("Blue Door", "[removed]")
     assert contribution.original == WORDS
 
     page.get_by_role("link", name="Back to checking").click()
