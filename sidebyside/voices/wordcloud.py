@@ -16,6 +16,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sidebyside.voices.redaction import REMOVED
+
 TOP = 40
 WIDTH = 600  # drawn about this wide on a projector: sizes are close to real pixels
 MIN_SIZE = 24
@@ -68,9 +70,11 @@ class Cloud:
 
 
 def words_of(text: str) -> list[str]:
-    """The words worth counting in one piece of text: lower-cased, without stop words or numbers."""
+    """The words worth counting in one piece of text: lower-cased, without stop words or numbers,
+    and without the marks left where personal details were taken out ("[removed]" is not a word
+    anyone said; "removed" on its own is)."""
     found = []
-    for match in _WORD.findall(text.lower()):
+    for match in _WORD.findall(text.lower().replace(REMOVED, " ")):
         word = match.replace("’", "'")
         if word in STOP_WORDS:
             continue

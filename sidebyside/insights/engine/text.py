@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from sidebyside.voices.redaction import REMOVED
 from sidebyside.voices.wordcloud import STOP_WORDS as COMMON_WORDS
 
 # Words that come up in nearly every comment at a co-production session, whatever it is about.
@@ -124,8 +125,10 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
 
 
 def normalise(text: str) -> str:
-    """Lower case, accents and curly quotes folded, apostrophes dropped ("don't" → "dont")."""
-    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+    """Lower case, accents and curly quotes folded, apostrophes dropped ("don't" → "dont"), and
+    the marks left where personal details were taken out ("[removed]") made a break between words:
+    no one said them, so they make no theme, keyphrase or pair of words."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace(REMOVED, " / ")
     return text.replace("'", "")
 
 

@@ -27,6 +27,19 @@ def test_words_leave_out_what_says_little() -> None:
     ]
 
 
+def test_the_marks_of_removed_details_make_no_theme_words() -> None:
+    from sidebyside.insights.engine.text import BREAK, words_with_breaks
+
+    assert words("Call [removed] about the damp hostel") == ["call", "damp", "hostel"]
+    # No pair is made across the mark: "call damp" was never said.
+    assert words_with_breaks("Call [removed] damp hostel") == ["call", BREAK, "damp", "hostel"]
+    assert words("I was removed from the list") == ["removed", "list"]
+    found = suggest(
+        ["Ring [removed] about the damp", "[removed] says the damp is bad", "Damp again [removed]"]
+    )
+    assert all("removed" not in phrase for theme in found.themes for phrase in theme.keyphrases)
+
+
 def test_the_same_input_and_seed_give_the_same_themes() -> None:
     _, texts = small()
     first, again = suggest(texts, count=3, seed=7), suggest(texts, count=3, seed=7)

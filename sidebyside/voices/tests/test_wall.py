@@ -318,6 +318,17 @@ def test_words_are_lower_cased_without_stop_words() -> None:
     assert {"the", "and", "because", "don't"} <= STOP_WORDS
 
 
+def test_the_marks_of_removed_details_are_not_words_anyone_said() -> None:
+    said = "Ring [removed] or [removed] at the hostel; I was removed from the list"
+    assert words_of(said) == ["ring", "hostel", "removed", "list"]
+    assert count_words([said, "[removed] [removed] [removed]"]) == [
+        ("hostel", 1),
+        ("list", 1),
+        ("removed", 1),
+        ("ring", 1),
+    ]
+
+
 def test_counts_top_forty_most_used_first() -> None:
     texts = ["housing housing support", "support housing", "listen"] + [f"word{n}" for n in range(60)]
     counted = count_words(texts)
