@@ -126,17 +126,10 @@ def contribution_moderate(
     return current
 
 
-@transaction.atomic
-def contribution_redact(
-    *, actor: Any, contribution: Contribution, expected_version: int | None, names: list[str] | None = None
-) -> tuple[Contribution, Redacted]:
-    """Replace phone numbers, emails and the hub's people's names with "[removed]".
-
-    The words as first written are kept, encrypted, in ``original`` (a second redaction keeps the
-    first original). Raises ``NothingFound`` (and changes nothing) when there is nothing to remove.
-    """
-    current = _locked(contribution, expected_version)
-    result = redact(current.text, hub_names(current.hub) if names is None else names)
+def _store_redacted(actor: Any, current: Contribution, result: Redacted, **counts: int) -> Contribution:
+    """Save ``result``'s words in place of ``current``'s, keeping the words as first written,
+    encrypted, in ``original`` (a second redaction keeps the first original); audit the counts
+    only, never the words. Raises ``NothingFound`` (and changes nothing) when nothing was found."""
     if not result.found:
         raise NothingFound
     if not current.original:
@@ -148,16 +141,23 @@ def contribution_redact(
     current.save(
         update_fields=["text", "original", "redacted_at", "redacted_by", "lock_version", "updated_at"]
     )
-    audit(
-        actor=actor,
-        action="voices.contribution_redacted",
-        obj=current,
-        hub_id=current.hub_id,
-        phones=result.phones,
-        emails=result.emails,
-        names=result.names,
-    )
-    return current, result
+    audit(actor=actor, action="voices.contribution_redacted", obj=current, hub_id=current.hub_id, **counts)
+    return current
+
+
+@transaction.atomic
+def contribution_redact(
+    *, actor: Any, contribution: Contribution, expected_version: int | None, names: list[str] | None = None
+) -> tuple[Contribution, Redacted]:
+    """Replace phone numbers, emails and the hub's people's names with "[removed]".
+
+    The words as first written are kept (``_store_redacted``). Raises ``NothingFound`` (and
+    changes nothing) when there is nothing to remove.
+    """
+    current = _locked(contribution, expected_version)
+    result = redact(current.text, hub_names(current.hub) if names is None else names)
+    counts = {"phones": result.phones, "emails": result.emails, "names": result.names}
+    return _store_redacted(actor, current, result, **counts), result
 
 
 @transaction.atomic
@@ -166,30 +166,12 @@ def contribution_remove_words(
 ) -> tuple[Contribution, Redacted]:
     """Replace the words a moderator chose (``phrases``) with "[removed]", wherever they appear.
 
-    As with ``contribution_redact``, the words as first written are kept, encrypted, for those
-    who may see them, and the audit records how many places changed, never the words. Raises
+    As with ``contribution_redact``, the words as first written are kept for those who may see
+    them, and the audit records how many places changed, never the words. Raises
     ``NothingFound`` (and changes nothing) when none of the phrases is in the words now."""
     current = _locked(contribution, expected_version)
     result = remove_phrases(current.text, phrases)
-    if not result.found:
-        raise NothingFound
-    if not current.original:
-        current.original = current.text
-    current.text = result.text
-    current.redacted_at = timezone.now()
-    current.redacted_by = actor
-    current.lock_version += 1
-    current.save(
-        update_fields=["text", "original", "redacted_at", "redacted_by", "lock_version", "updated_at"]
-    )
-    audit(
-        actor=actor,
-        action="voices.contribution_redacted",
-        obj=current,
-        hub_id=current.hub_id,
-        words=result.words,
-    )
-    return current, result
+    return _store_redacted(actor, current, result, words=result.words), result
 
 
 def contribution_link(contribution: Contribution) -> str:
