@@ -8,7 +8,7 @@ from django import forms
 
 from sidebyside.accounts.models import User
 from sidebyside.core.forms import GovukForm
-from sidebyside.voices.redaction import REMOVED
+from sidebyside.voices.redaction import REMOVED, remove_phrases
 from sidebyside.voices.services_moderation import Concern
 
 BACK_TO = (("queue", "queue"), ("contribution", "contribution"))
@@ -37,13 +37,15 @@ MAX_PHRASES_LENGTH = 2000
 
 
 class RemoveWordsForm(GovukForm):
-    """Words a moderator takes out by hand: one phrase a line, each of which must be in the words."""
+    """Words a moderator takes out by hand: one phrase a line, each of which must be in the words
+    as whole words (``redaction.remove_phrases``)."""
 
     words = forms.CharField(
         label="Words to take out",
         help_text=(
             "One on each line, copied as they are written above: a nickname, an address, a place, "
-            "anything else that would tell who someone is. Each place they appear becomes [removed]."
+            "anything else that would tell who someone is. Each place they appear as whole words "
+            "becomes [removed]."
         ),
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
         max_length=MAX_PHRASES_LENGTH,
@@ -63,15 +65,15 @@ class RemoveWordsForm(GovukForm):
         phrases = [line.strip() for line in self.cleaned_data["words"].splitlines() if line.strip()]
         if not phrases:
             raise forms.ValidationError("Enter the words to take out")
-        said = self.text.casefold()
         for phrase in phrases:
             if phrase.casefold() == REMOVED.casefold():
                 raise forms.ValidationError(
                     f"{REMOVED} is what is left where words were taken out: it cannot be taken out"
                 )
-            if phrase.casefold() not in said:
+            if not remove_phrases(self.text, [phrase]).found:
                 raise forms.ValidationError(
-                    f"“{phrase}” is not in what was said. Copy the words as they are written above"
+                    f"“{phrase}” is not in what was said as whole words. "
+                    "Copy the words as they are written above"
                 )
         return phrases
 

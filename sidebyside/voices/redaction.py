@@ -107,15 +107,26 @@ def redact(text: str, names: Iterable[str] = ()) -> Redacted:
 
 
 def remove_phrases(text: str, phrases: Iterable[str]) -> Redacted:
-    """Replace every appearance of each of ``phrases`` in ``text``, whatever its case, with
-    ``[removed]``: what a moderator takes out by hand when something other than a phone number,
-    an email address or a known name would tell who someone is (a nickname, an address, a
-    place). Longer phrases go first, so "Blue Door hostel" is taken out whole before "Blue Door".
-    ``Redacted.words`` counts the places changed."""
+    """Replace every appearance of each of ``phrases`` in ``text`` with ``[removed]``: what a
+    moderator takes out by hand when something other than a phone number, an email address or a
+    known name would tell who someone is (a nickname, an address, a place).
+
+    A phrase is found whatever its case, as whole words only ("Dave" is not taken out of
+    "Davenport", nor "e" out of every word), never inside a ``[removed]`` already there, and all
+    in one pass, longest first, so that "Blue Door hostel" goes whole before "Blue Door" and one
+    phrase cannot eat into the mark left by another. ``Redacted.words`` counts the places changed."""
     wanted = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    if not wanted:
+        return Redacted(text=text)
+    either = "|".join(re.escape(phrase) for phrase in wanted)
+    pattern = re.compile(rf"({re.escape(REMOVED)})|(?<!\w)(?:{either})(?!\w)", re.IGNORECASE)
     count = 0
-    for phrase in wanted:
-        pattern = re.compile(re.escape(phrase), re.IGNORECASE)
-        text, n = pattern.subn(REMOVED, text)
-        count += n
-    return Redacted(text=text, words=count)
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group(1):
+            return match.group(1)  # a mark already there stays as it is
+        count += 1
+        return REMOVED
+
+    return Redacted(text=pattern.sub(replace, text), words=count)

@@ -325,6 +325,22 @@ def test_remove_phrases_takes_out_every_place_whatever_the_case_longest_first() 
     assert (result.words, result.found) == (4, 4)
 
 
+def test_remove_phrases_takes_whole_words_only_and_leaves_marks_alone() -> None:
+    from sidebyside.voices.redaction import remove_phrases
+
+    said = f"Dave from Davenport met Eve; ring {REMOVED}."
+    assert remove_phrases(said, ["e", "move", "removed", "port"]).found == 0
+    assert (
+        remove_phrases(said, ["dave", "eve"]).text
+        == f"{REMOVED} from Davenport met {REMOVED}; ring {REMOVED}."
+    )
+    # One phrase does not eat into the mark another leaves.
+    assert (
+        remove_phrases("Blue Door, we moved", ["Blue Door", "move", "moved"]).text
+        == f"{REMOVED}, we {REMOVED}"
+    )
+
+
 def test_a_moderator_takes_out_words_and_the_original_is_kept(
     hub: Any, client_for: Any, personas: Any
 ) -> None:
@@ -353,6 +369,8 @@ def test_a_moderator_takes_out_words_and_the_original_is_kept(
         ("", "Enter the words to take out"),
         ("   \r\n  ", "Enter the words to take out"),
         ("Blue Door\r\nRed Door", "“Red Door” is not in what was said"),
+        ("e", "“e” is not in what was said as whole words"),
+        ("remove", "is not in what was said"),
         ("[removed]", "is what is left where words were taken out"),
         ("x" * 2001, "2,000 characters or fewer"),
         ("<script>alert(1)</script>", "is not in what was said"),
