@@ -181,6 +181,17 @@ def test_my_impact_shows_my_words_journeys_and_updates(
     assert "Evening sessions" in page
 
 
+def test_my_words_with_details_taken_out_say_why(
+    world: dict[str, Any], hub: Hub, client_for: Callable[..., Client]
+) -> None:
+    page = client_for("member").get(reverse("enquiries:my_impact")).content.decode()
+    assert "Where it says [removed]" not in page  # nothing of theirs was taken out
+    said(hub, "Ring [removed] at the hostel", author=world["me"], redacted_at=timezone.now())
+    page = client_for("member").get(reverse("enquiries:my_impact")).content.decode()
+    assert "Ring [removed] at the hostel" in page
+    assert page.count("Where it says [removed], we took out something") == 1
+
+
 def test_my_impact_shows_only_my_notices(
     world: dict[str, Any], personas: dict[str, Any], client_for: Callable[..., Client]
 ) -> None:
