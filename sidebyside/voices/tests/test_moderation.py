@@ -363,6 +363,25 @@ def test_a_moderator_takes_out_words_and_the_original_is_kept(
     assert "Words taken out (2 places)" in client.get(response["Location"]).content.decode()
 
 
+def test_from_the_queue_words_are_taken_out_and_the_moderator_goes_back_to_it(
+    hub: Any, client_for: Any
+) -> None:
+    row = add(hub, "Big Dave at the Blue Door")
+    client = client_for("coordinator")
+    queue = reverse("voices:moderation_queue", kwargs={"hub_id": hub.pk})
+    link = url("voices:contribution_remove_words", row) + "?back=queue"
+    assert link in client.get(queue).content.decode()
+    form = client.get(link).content.decode()
+    assert 'name="back" value="queue"' in form
+    assert f'href="{queue}" class="govuk-back-link"' in form
+
+    response = act(client, "voices:contribution_remove_words", row, words="Big Dave", back="queue")
+
+    assert response["Location"] == queue
+    row.refresh_from_db()
+    assert row.text == f"{REMOVED} at the Blue Door"
+
+
 @pytest.mark.parametrize(
     ("words", "error"),
     [
