@@ -133,6 +133,10 @@ def test_the_wall_updates_live_and_notes_are_typed_up_by_keyboard(page: Page) ->
         page.keyboard.press("Enter")
     tab_to(page, "^Add notes$")
     page.keyboard.press("Enter")
+    # The first batch's "5 notes added" is still on screen until the answer comes, so wait
+    # for what only the second answer shows: the tenth note in the list of those just added.
+    just_added = page.get_by_role("list", name="Just added")
+    expect(just_added.get_by_text("Sticky note 10", exact=True)).to_be_visible()
     expect(page.get_by_text("5 notes added")).to_be_visible()
     typed = Contribution.objects.filter(text__startswith="Sticky note", gathering=gathering)
     assert typed.count() == 10
