@@ -19,8 +19,9 @@ from django.utils import timezone
 from sidebyside.accounts.models import User
 from sidebyside.hubs.models import Hub, Membership
 from sidebyside.insights.models import DayTally, Theme
+from sidebyside.voices import wordcloud
 from sidebyside.voices.models import Contribution
-from sidebyside.voices.wordcloud import TOP, Cloud, count_words, layout, words_of
+from sidebyside.voices.wordcloud import Cloud
 
 CLOUD_SAMPLE = 5_000
 MONTHS = 24  # the timeline shows at most this many months, the latest
@@ -70,7 +71,7 @@ def name_words(scope: Scope) -> set[str]:
     if scope.hubs is not None:
         members = members.filter(hub_id__in=scope.hubs)
     names = User.objects.filter(pk__in=members.values("user_id")).values_list("full_name", "known_as")
-    return {word for pair in names for name in pair if name for word in words_of(name)}
+    return wordcloud.name_words(name for pair in names for name in pair if name)
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,8 @@ def word_cloud(scope: Scope) -> CloudResult:
     )
     sampled = len(texts) > CLOUD_SAMPLE
     texts = texts[:CLOUD_SAMPLE]
-    hidden = name_words(scope)
-    counted = [(w, n) for w, n in count_words(texts, top=TOP + len(hidden)) if w not in hidden][:TOP]
-    return CloudResult(layout(counted), len(texts), sampled)
+    cloud = wordcloud.word_cloud(texts, leave_out=name_words(scope))
+    return CloudResult(cloud, len(texts), sampled)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ from sidebyside.gatherings.models import Gathering
 from sidebyside.voices import access
 from sidebyside.voices.models import Contribution, JoinCode, visible_on_wall
 from sidebyside.voices.services_entry import NotAllowed, contribution_wall_set
-from sidebyside.voices.wordcloud import word_cloud
+from sidebyside.voices.services_moderation import hub_names
+from sidebyside.voices.wordcloud import name_words, word_cloud
 
 WALL_ITEMS = 60  # newest first; older ones still count in the word cloud
 CLOUD_FROM = 500  # the most recent contributions the word cloud is made from
@@ -81,7 +82,7 @@ def wall_context(request: HttpRequest, gathering: Gathering) -> dict[str, Any]:
         "hub": gathering.hub,
         "items": items,
         "shown_count": shown.count(),
-        "cloud": word_cloud(texts),
+        "cloud": word_cloud(texts, leave_out=name_words(hub_names(gathering.hub))),  # one query
         "join": join,
         "moderated": join is not None and join.moderated,
         "pending": pending,

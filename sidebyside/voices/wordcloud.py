@@ -5,6 +5,9 @@ Words are lower-cased, common English words ("the", "and", "because"…) are lef
 biggest words first, each row centred: the same words always give the same picture, so the
 wall does not jump about when nothing new has arrived. No outside library is needed.
 
+Callers leave out the words of the names of the hub's people too (``name_words``): a cloud is
+for what was said, and is shown on a shared screen or printed in a report.
+
 The same data goes to an ordinary table on the page, for screen readers and for anyone who
 finds a cloud hard to read.
 """
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from sidebyside.voices.redaction import REMOVED
@@ -86,12 +89,21 @@ def words_of(text: str) -> list[str]:
     return found
 
 
-def count_words(texts: Iterable[str], *, top: int = TOP) -> list[tuple[str, int]]:
-    """The ``top`` most used words, most used first; ties in alphabetical order."""
+def count_words(
+    texts: Iterable[str], *, top: int = TOP, leave_out: Collection[str] = ()
+) -> list[tuple[str, int]]:
+    """The ``top`` most used words, most used first; ties in alphabetical order; none of
+    ``leave_out``."""
     counts: Counter[str] = Counter()
     for text in texts:
         counts.update(words_of(text))
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [(word, count) for word, count in ranked if word not in leave_out][:top]
+
+
+def name_words(names: Iterable[str]) -> set[str]:
+    """Every word of these names, as ``words_of`` reads them: for ``leave_out``."""
+    return {word for name in names for word in words_of(name)}
 
 
 def _size(count: int, low: int, high: int) -> int:
@@ -134,5 +146,7 @@ def layout(counted: list[tuple[str, int]], *, width: int = WIDTH) -> Cloud:
     return Cloud(placed, width, y)
 
 
-def word_cloud(texts: Iterable[str], *, top: int = TOP, width: int = WIDTH) -> Cloud:
-    return layout(count_words(texts, top=top), width=width)
+def word_cloud(
+    texts: Iterable[str], *, top: int = TOP, width: int = WIDTH, leave_out: Collection[str] = ()
+) -> Cloud:
+    return layout(count_words(texts, top=top, leave_out=leave_out), width=width)

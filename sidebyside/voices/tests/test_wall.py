@@ -361,3 +361,28 @@ def test_wall_draws_the_cloud_and_the_table(gathering: Gathering, coordinator: C
     )
     assert "onload=alert" not in page.replace("&lt;svg onload=alert(1)&gt;", "")
     assert "<svg onload" not in page
+
+
+def test_the_cloud_leaves_out_the_hub_peoples_names(hub: Hub, coordinator: Client) -> None:
+    user = User.objects.create_user(email=None, full_name="Marguerite Oyelaran", known_as="Maggie")
+    Membership.objects.create(user=user, programme=hub.programme, hub=hub, role="member")
+    gone = User.objects.create_user(email=None, full_name="Bartholomew Quist")
+    Membership.objects.create(
+        user=gone, programme=hub.programme, hub=hub, role="member", ended_at=timezone.now()
+    )
+    gathering = make_gathering(hub)
+    for _ in range(3):
+        say(gathering, "Maggie Oyelaran listened about housing; Bartholomew too")
+    page = coordinator.get(wall_url(gathering)).content.decode()
+    cloud = page[page.index('<svg class="sbs-cloud"') :]
+    assert ">housing<" in cloud
+    assert ">maggie<" not in cloud
+    assert ">oyelaran<" not in cloud
+    # Someone who has left the hub is no longer on its people list: their name is a word again.
+    assert ">bartholomew<" in cloud
+
+
+def test_count_words_leaves_out_what_it_is_told_and_still_fills_the_top() -> None:
+    texts = ["alpha alpha alpha beta beta gamma"]
+    assert count_words(texts, top=2, leave_out={"alpha"}) == [("beta", 2), ("gamma", 1)]
+    assert word_cloud(texts, leave_out={"alpha", "beta", "gamma"}).words == []
