@@ -86,6 +86,12 @@ DOMAIN_WORDS = frozenset(
         "bad",
         "better",
         "one",
+        "ones",  # and "one's", as words are compared without apostrophes
+        "someones",
+        "everyones",
+        "anyones",
+        "nobodys",
+        "peoples",
         "two",
         "first",
         "last",
