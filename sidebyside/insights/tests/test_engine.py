@@ -210,6 +210,14 @@ def test_short_forms_say_little_but_words_of_their_own_stay() -> None:
     assert words("I'd rather they'd told me; I've waited and been ill") == ["rather", "waited", "ill"]
 
 
+def test_one_s_and_its_kind_say_little() -> None:
+    assert words("No one's listening, and everyone's tired of the ones in charge") == [
+        "listening",
+        "tired",
+        "charge",
+    ]
+
+
 def test_pairs_of_words_are_only_made_of_words_said_side_by_side() -> None:
     from sidebyside.insights.engine.embedders import terms
 
