@@ -1,7 +1,8 @@
 """A word cloud of what people said, worked out on the server and drawn as plain SVG.
 
-Words are lower-cased, common English words ("the", "and", "because"…) are left out, and the
-40 most used are kept. Each word's size follows how often it was said. The layout is rows,
+Words are lower-cased, common English words ("the", "and", "because"…) and words that come up
+whatever a session is about ("people", "told", "need"…) are left out, and the 40 most used are
+kept. Each word's size follows how often it was said. The layout is rows,
 biggest words first, each row centred: the same words always give the same picture, so the
 wall does not jump about when nothing new has arrived. No outside library is needed.
 
@@ -30,7 +31,7 @@ LINE_GAP = 10  # between rows
 # Arial's letters are a little over half as wide as they are tall, on average.
 CHAR_WIDTH = 0.58
 
-# Our own short list of words that say little on their own.
+# Our own short list of common English words that say little on their own.
 _STOP_WORDS = """
     a about above after again against all also am an and any are aren't as at be because been before
     being below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't
@@ -44,7 +45,139 @@ _STOP_WORDS = """
     which while who who's whom why why's will with won't would wouldn't yes yet you you'd you'll you're
     you've your yours yourself yourselves thing things think
 """
-STOP_WORDS = frozenset(_STOP_WORDS.split())
+COMMON_WORDS = frozenset(_STOP_WORDS.split())
+# Words that come up in nearly every comment at a co-production session, whatever it is about.
+# They stay in the texts people read, but they do not make a cloud or a theme.
+DOMAIN_WORDS = frozenset(
+    [
+        "people",
+        "person",
+        "someone",
+        "anyone",
+        "everyone",
+        "nobody",
+        "thing",
+        "things",
+        "stuff",
+        "lot",
+        "lots",
+        "bit",
+        "way",
+        "ways",
+        "get",
+        "gets",
+        "getting",
+        "got",
+        "go",
+        "going",
+        "goes",
+        "went",
+        "gone",
+        "come",
+        "comes",
+        "coming",
+        "came",
+        "make",
+        "makes",
+        "made",
+        "feel",
+        "feels",
+        "felt",
+        "want",
+        "wants",
+        "wanted",
+        "need",
+        "needs",
+        "needed",
+        "say",
+        "says",
+        "said",
+        "tell",
+        "told",
+        "know",
+        "knew",
+        "see",
+        "seen",
+        "look",
+        "looked",
+        "use",
+        "used",
+        "put",
+        "take",
+        "took",
+        "give",
+        "gave",
+        "keep",
+        "kept",
+        "like",
+        "just",
+        "really",
+        "even",
+        "also",
+        "still",
+        "always",
+        "ever",
+        "much",
+        "many",
+        "well",
+        "good",
+        "bad",
+        "better",
+        "every",
+        "everything",
+        "nothing",
+        "something",
+        "anything",
+        "actually",
+        "instead",
+        "mean",
+        "means",
+        "meant",
+        "one",
+        "ones",  # and "one's", as words are compared without apostrophes
+        "someones",
+        "everyones",
+        "anyones",
+        "nobodys",
+        "peoples",
+        "two",
+        "three",
+        "four",
+        "five",
+        "first",
+        "last",
+        "time",
+        "times",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "im",
+        "ive",
+        "dont",
+        "cant",
+        "wont",
+        "didnt",
+        "doesnt",
+        "isnt",
+        "wasnt",
+        "arent",
+        "theyre",
+        "youre",
+        "thats",
+        "theres",
+    ]
+)
+# Words are compared with their apostrophes dropped ("i'd" → "id"), so the common words' short
+# forms are left out that way too, except those that are words of their own ("i'll" → "ill").
+OWN_WORDS = frozenset(["ill", "hell", "shell", "shed", "wed", "well"])
+UNAPOSTROPHED = frozenset(w.replace("'", "") for w in COMMON_WORDS if "'" in w) - OWN_WORDS
+# All of them: never drawn in a cloud, never a theme's keyword (insights.engine.text).
+STOP_WORDS = COMMON_WORDS | DOMAIN_WORDS | UNAPOSTROPHED
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
