@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from sidebyside.core.dates import time_of_day
 from sidebyside.gatherings.forms_methods import minutes_text
 from sidebyside.gatherings.models import Gathering, Step
 
@@ -87,11 +88,8 @@ class Agenda:
 
 
 def clock(moment: datetime.datetime) -> str:
-    """10:30am, 2pm: the GOV.UK style of time."""
-    local = timezone.localtime(moment, LONDON)
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}:{local.minute:02d}{suffix}" if local.minute else f"{hour}{suffix}"
+    """10:30am, 2pm, midday: the GOV.UK style of time (``core.dates``), in London."""
+    return time_of_day(timezone.localtime(moment, LONDON).time())
 
 
 def gathering_minutes(gathering: Gathering) -> int:

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sidebyside.core.dates import time_of_day
 from sidebyside.core.worker_loops import Throttle
 from sidebyside.gatherings.models import Gathering, Registration, Reminder, ReminderSettings
 from sidebyside.notify.services import message_enqueue
@@ -83,9 +84,7 @@ def quiet_ends(person: Person, moment: datetime.datetime) -> datetime.datetime |
 def when_text(gathering: Gathering) -> str:
     """'Tuesday 3 March at 10am', in London time, as people say it."""
     local = timezone.localtime(gathering.starts_at, LONDON)
-    hour = local.strftime("%I").lstrip("0")
-    minutes = "" if local.minute == 0 else local.strftime(":%M")
-    return f"{local.strftime('%A')} {local.day} {local.strftime('%B')} at {hour}{minutes}{local.strftime('%p').lower()}"
+    return f"{local.strftime('%A')} {local.day} {local.strftime('%B')} at {time_of_day(local.time())}"
 
 
 def where_text(gathering: Gathering) -> str:

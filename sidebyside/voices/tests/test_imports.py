@@ -367,7 +367,7 @@ def test_preview_shows_rows_as_stored_and_problems_before_storing(coordinator: C
     assert response["Location"] == reverse("voices:import_preview", kwargs={"job_id": job.pk})
     page = coordinator.get(response["Location"]).content.decode()
     assert "Good one" in page
-    assert "31 Jan 2025, 2:30 p.m." in page
+    assert "31 Jan 2025, 2:30pm" in page
     assert "Sam" in page
     assert "The words are empty" in page
     assert "The date “soon” cannot be read" in page
