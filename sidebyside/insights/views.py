@@ -39,7 +39,7 @@ from sidebyside.insights.engine.text import words_with_breaks
 from sidebyside.insights.engine.themes import NothingToTheme, similar, suggest
 from sidebyside.insights.models import Tag, Theme, ThemingRun
 from sidebyside.voices.models import Contribution
-from sidebyside.voices.search import search
+from sidebyside.voices.search import highlights, search
 
 TYPICAL_SHOWN = 3
 
@@ -988,6 +988,9 @@ def search_page(request: HttpRequest, programme_id: int) -> HttpResponse:
         )
         paginator.known = min(total, SEARCH_CAP)
         page = paginator.get_page(request.GET.get("page"))
+        marks = highlights(rows, [c.pk for c in page], query)
+        for contribution in page:
+            contribution.pieces = marks.get(contribution.pk) or [(contribution.text, False)]
         context["many"] = many
         themes: list[Theme] = []
         if query:

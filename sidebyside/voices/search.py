@@ -12,17 +12,23 @@
 
 Whatever is typed (quotes, brackets, operators, emoji, a thousand characters) never raises:
 text with nothing searchable in it finds nothing, and empty text leaves the list as it was.
+
+``highlights(contributions, ids, "evening sessions")`` cuts the words of the contributions shown
+into pieces, marking those the search matched ("sessions" for "session"), so a results page can
+show why each one was found: ``ts_headline`` on PostgreSQL, FTS5's ``highlight()`` on SQLite,
+each with the same reading of the query as the search itself. One query for the page.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import F, FloatField, Func, Q, QuerySet, Value
+from django.db.models import F, FloatField, Func, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "voices_contribution_fts"
@@ -160,6 +166,91 @@ def search[M: Any](queryset: QuerySet[M], text: str | None, *, rank: bool = True
     if vendor == "sqlite":
         return _sqlite(queryset, text, rank)
     return _anything_else(queryset, text)
+
+
+# Why each was found ------------------------------------------------------------------------------
+
+# Put round each match by the database, then taken out: control characters, which no stored text
+# keeps once it has been checked against them below.
+_START, _STOP = "\x02", "\x03"
+_MARKED = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
+HIGHLIGHT = "search_highlight"
+Pieces = list[tuple[str, bool]]
+
+
+class _Highlight(Func):
+    """FTS5's copy of one contribution's text with each match between ``_START`` and ``_STOP``."""
+
+    template = (
+        f"(SELECT highlight({FTS_TABLE}, 0, char(2), char(3)) FROM {FTS_TABLE} "  # noqa: S608
+        f"WHERE {FTS_TABLE} MATCH %(expressions)s)"
+    )
+    arg_joiner = f" AND {FTS_TABLE}.rowid = "
+    output_field = TextField()
+
+
+def _pieces(marked: str | None, text: str) -> Pieces:
+    """``text`` in pieces, True for a match; all of it unmarked unless the marks fit it exactly."""
+    if not marked or _START in text or _STOP in text:
+        return [(text, False)]
+    pieces: Pieces = []
+    end = 0
+    for match in _MARKED.finditer(marked):
+        if match.start() > end:
+            pieces.append((marked[end : match.start()], False))
+        if match.group(1):
+            pieces.append((match.group(1), True))
+        end = match.end()
+    if end < len(marked):
+        pieces.append((marked[end:], False))
+    if "".join(piece for piece, _ in pieces) != text:
+        return [(text, False)]
+    return pieces
+
+
+def _plain_pieces(text: str, words: list[str]) -> Pieces:
+    """Other databases: each word typed, wherever it is in the text, whatever its case."""
+    if not words:
+        return [(text, False)]
+    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.I)
+    pieces: Pieces = []
+    end = 0
+    for match in pattern.finditer(text):
+        if match.start() > end:
+            pieces.append((text[end : match.start()], False))
+        pieces.append((match.group(), True))
+        end = match.end()
+    if end < len(text):
+        pieces.append((text[end:], False))
+    return pieces
+
+
+def highlights(queryset: QuerySet[Any], ids: Sequence[int], text: str | None) -> dict[int, Pieces]:
+    """For each of ``ids`` (contributions of ``queryset``): its words in pieces, True for the
+    pieces ``text`` matched, read as ``search`` reads it. Empty for empty text; a contribution
+    the search would not find comes back in one unmarked piece."""
+    text = tidy(text)
+    if not text or not ids:
+        return {}
+    rows = queryset.model._default_manager.using(queryset.db).filter(pk__in=list(ids))
+    vendor = connections[queryset.db].vendor
+    if vendor == "postgresql":
+        query = SearchQuery(text, search_type="websearch", config="english")
+        headline = SearchHeadline(
+            "text", query, config="english", start_sel=_START, stop_sel=_STOP, highlight_all=True
+        )
+        found = rows.annotate(**{HIGHLIGHT: headline}).values_list("pk", "text", HIGHLIGHT)
+    elif vendor == "sqlite":
+        fts = fts5_query(text)
+        if fts is None:
+            return {}
+        found = rows.annotate(**{HIGHLIGHT: _Highlight(Value(fts), F("pk"))}).values_list(
+            "pk", "text", HIGHLIGHT
+        )
+    else:
+        wanted = [word for left_out, words in terms(text) if not left_out for word in words]
+        return {pk: _plain_pieces(words, wanted) for pk, words in rows.values_list("pk", "text")}
+    return {pk: _pieces(marked, words) for pk, words, marked in found}
 
 
 # The index, made by migration 0002 ---------------------------------------------------------------

@@ -22,6 +22,8 @@ from sidebyside.hubs.models import Hub
 from sidebyside.voices import export
 from sidebyside.voices.access import get_voices_hub_for
 from sidebyside.voices.forms_browse import BrowseForm, contributions_of
+from sidebyside.voices.models import Contribution
+from sidebyside.voices.search import highlights
 
 PAGE_SIZE = 50
 
@@ -50,8 +52,10 @@ def hub_contributions(request: HttpRequest, hub_id: int) -> HttpResponse:
     page = Paginator(contributions_of(hub, filters, flagged=may_moderate), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    marks = highlights(Contribution.objects.filter(hub=hub), [c.pk for c in page.object_list], filters.text)
     for contribution in page.object_list:
         contribution.shown_as = export.who(contribution)  # type: ignore[attr-defined]
+        contribution.pieces = marks.get(contribution.pk) or [(contribution.text, False)]  # type: ignore[attr-defined]
     return render(
         request,
         "voices/browse/hub_contributions.html",

@@ -159,13 +159,14 @@ def test_search_across_hubs_you_run_and_themes(
     url = reverse("insights:search", kwargs={"programme_id": programme.pk})
     facilitator = client_for("facilitator")
     html = facilitator.get(url, {"q": "hostel"}).content.decode()
-    assert "The hostel is damp and cold" in html
+    assert 'The <mark class="sbs-found">hostel</mark> is damp and cold' in html  # why it was found
     assert "Secret hostel words" not in html  # hidden
     assert "Danger hostel tonight" not in html  # a safeguarding concern
     assert "3 contributions" in html
     kettle = facilitator.get(url, {"q": "kettle"}).content.decode()
     assert "Kettle broken" not in kettle  # the other hub is not theirs to read
-    assert "Kettle broken" in client_for("programme_admin").get(url, {"q": "kettle"}).content.decode()
+    theirs = client_for("programme_admin").get(url, {"q": "kettle"}).content.decode()
+    assert '<mark class="sbs-found">Kettle</mark> broken' in theirs
     themes = facilitator.get(url, {"q": "money"}).content.decode()
     assert f'href="/themes/{themed["money"].pk}/"' in themes
     narrowed = facilitator.get(url, {"theme": str(themed["money"].pk)}).content.decode()
@@ -249,5 +250,6 @@ def test_very_many_matches_are_counted_to_a_cap_and_shown_newest_first(
         .content.decode()
     )
     assert "More than 3 contributions" in html
-    assert html.index("The newest hostel worry") < html.index("The hostel is damp and cold")
+    found = '<mark class="sbs-found">hostel</mark>'
+    assert html.index(f"The newest {found} worry") < html.index(f"The {found} is damp and cold")
     assert newest.pk

@@ -447,3 +447,9 @@ def test_the_page_says_the_download_limit(coordinator: Client, hub: Hub, world: 
 
 def test_views_use_the_shared_page_size() -> None:
     assert views_browse.PAGE_SIZE == 50
+
+
+def test_what_the_search_found_is_marked(coordinator: Client, hub: Hub, world: dict) -> None:
+    html = page(coordinator, hub, q="costing")  # found by its stem, marked as it was written
+    assert 'The bus fare <mark class="sbs-found">costs</mark> too much' in html
+    assert '<mark class="sbs-found">' not in page(coordinator, hub)

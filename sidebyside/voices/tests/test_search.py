@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sidebyside.hubs.models import Hub
 from sidebyside.voices.models import Contribution
-from sidebyside.voices.search import MAX_TERMS, SQLITE_TRIGGERS, fts5_query, search, terms
+from sidebyside.voices.search import MAX_TERMS, SQLITE_TRIGGERS, fts5_query, highlights, search, terms
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +208,52 @@ def test_the_search_index_is_in_place_and_used(said: dict[str, Contribution]) ->
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "voices_contribution_text_search" in plan, plan
+
+
+# --- Why each was found ----------------------------------------------------------------------------
+
+
+def marked(said: dict[str, Contribution], key: str, text: str) -> list[str]:
+    contribution = said[key]
+    pieces = highlights(Contribution.objects.all(), [contribution.pk], text)[contribution.pk]
+    assert "".join(piece for piece, _ in pieces) == contribution.text  # nothing lost or added
+    return [piece for piece, match in pieces if match]
+
+
+def test_the_words_matched_are_marked_in_their_own_form(said: dict[str, Contribution]) -> None:
+    assert marked(said, "bus", "bus") == ["bus"]
+    assert marked(said, "listen", "listening") == ["listens"]
+    assert marked(said, "evening", "session evening") == ["evening", "sessions"]
+    assert marked(said, "later", "Sessions") == ["Sessions"]
+    # What was left out is not marked; nor are words no one searched for.
+    assert marked(said, "later", "sessions -work") == ["Sessions"]
+
+
+def test_highlights_for_a_page_in_one_query(
+    said: dict[str, Contribution], django_assert_num_queries: Any
+) -> None:
+    ids = [c.pk for c in said.values()]
+    with django_assert_num_queries(1):
+        pieces = highlights(Contribution.objects.all(), ids, "evening")
+    assert set(pieces) == set(ids)
+    assert [piece for piece, match in pieces[said["bus"].pk] if match] == []  # not found: left whole
+
+
+def test_nothing_to_highlight_costs_nothing(
+    said: dict[str, Contribution], django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(0):
+        assert highlights(Contribution.objects.all(), [said["bus"].pk], "  ") == {}
+        assert highlights(Contribution.objects.all(), [], "bus") == {}
+
+
+@pytest.mark.parametrize("text", ['"unclosed', "((", "-", "🙂", "a" * 1200, "NEAR(bus train)", "bus*"])
+def test_odd_search_text_never_breaks_highlighting(said: dict[str, Contribution], text: str) -> None:
+    pieces = highlights(Contribution.objects.all(), [said["bus"].pk], text)
+    for found_pieces in pieces.values():
+        assert "".join(piece for piece, _ in found_pieces) == said["bus"].text
+
+
+def test_a_text_with_the_markers_in_it_is_shown_whole(hub: Hub) -> None:
+    odd = add(hub, "bus \x02stop\x03 bus")
+    assert highlights(Contribution.objects.all(), [odd.pk], "bus") == {odd.pk: [(odd.text, False)]}
