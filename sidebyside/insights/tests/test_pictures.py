@@ -161,6 +161,12 @@ def test_search_across_hubs_you_run_and_themes(
     html = facilitator.get(url, {"q": "hostel"}).content.decode()
     assert 'The <mark class="sbs-found">hostel</mark> is damp and cold' in html  # why it was found
     assert "Secret hostel words" not in html  # hidden
+    # Every quote can be followed to the contribution and what came of it.
+    damp = Contribution.objects.filter(text="The hostel is damp and cold").first()
+    assert damp is not None
+    journey = reverse("enquiries:contribution_journey", args=[damp.pk])
+    assert f'href="{journey}"' in html
+    assert facilitator.get(journey).status_code == 200
     assert "Danger hostel tonight" not in html  # a safeguarding concern
     assert "3 contributions" in html
     kettle = facilitator.get(url, {"q": "kettle"}).content.decode()

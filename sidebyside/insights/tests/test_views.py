@@ -426,6 +426,8 @@ def test_the_theme_page_costs_the_same_with_more_contributions(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = coordinator.get(theme_url(housing))
     assert page.content.decode().count('class="sbs-theme-item"') == len(contributions)
+    journey = reverse("enquiries:contribution_journey", args=[contributions[0].pk])
+    assert f'href="{journey}"' in page.content.decode()  # each quote leads to what came of it
 
 
 def test_the_review_page_quotes_only_hubs_you_run(
