@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 
 import pytest
 from django.utils import timezone
@@ -188,7 +189,14 @@ def test_suggest_and_review_themes(page: Page) -> None:
     page.get_by_label("Words to look for").fill("appointment")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_text("matching “appointment”")).to_be_visible()
+    expect(page.locator("mark.sbs-found").first).to_contain_text("appointment")
     check_page(page, "search")
+    # A quote found leads to what happened to it.
+    # (Chromium puts a space before the visually hidden part of the name: "it : contribution 1".)
+    page.get_by_role("link", name=re.compile(r"^What happened to it\s*: contribution 1$")).click()
+    expect(page.get_by_role("heading", name="What happened to it", level=1)).to_be_visible()
+    expect(page.locator("main")).to_contain_text("appointment")
+    check_page(page, "search-journey")
 
     # A theme made by hand: a mistake first (no name), then the theme, then its "add" page.
     page.goto(f"/programmes/{programme.pk}/themes/")
