@@ -80,6 +80,20 @@ def my_impact(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _tags_to_check(contribution: Contribution) -> list[Tag]:
+    """Where it has been put but does not count yet (the journey counts tags people made or
+    checked, in themes people confirmed): put there by the machine and not checked, or in a theme
+    still only suggested. For staff, so that "not in a theme yet" is not the whole story."""
+    return list(
+        Tag.objects.filter(
+            contribution=contribution, theme__status__in=(Theme.Status.SUGGESTED, Theme.Status.CONFIRMED)
+        )
+        .exclude(confirmed=True, theme__status=Theme.Status.CONFIRMED)
+        .select_related("theme")
+        .order_by("theme__name", "theme_id")
+    )
+
+
 @login_required
 @require_GET
 def contribution_journey(request: HttpRequest, contribution_id: int) -> HttpResponse:
@@ -99,6 +113,7 @@ def contribution_journey(request: HttpRequest, contribution_id: int) -> HttpResp
             "hub": contribution.hub,
             "journey": journey,
             "told": told,
+            "to_check": _tags_to_check(contribution),
             "may_moderate": request.user.has_perm("voices.moderate", contribution),
         },
     )

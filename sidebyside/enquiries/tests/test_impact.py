@@ -351,3 +351,31 @@ def test_at_most_a_few_enquiries_are_shown_under_each_thing_said(
     assert len(journeys([world["via"].pk])[world["via"].pk].enquiries) == 6
     page = client_for("member").get(reverse("enquiries:my_impact")).content.decode()
     assert "Your words are part of 3 other pieces of work too." in page
+
+
+def test_the_journey_says_where_it_waits_for_a_person_to_check(
+    programme: Programme, hub: Hub, client_for: Callable[..., Client]
+) -> None:
+    words = said(hub, "The letters come to an address I left")
+    confirmed, suggested, retired = (
+        theme(programme, "Letters and post"),
+        theme(programme, "Moving on", Theme.Status.SUGGESTED),
+        theme(programme, "Old idea", Theme.Status.RETIRED),
+    )
+    Tag.objects.create(
+        contribution=words, theme=confirmed, source=Tag.Source.MACHINE, confirmed=False, confidence=0.72
+    )
+    Tag.objects.create(contribution=words, theme=suggested, source=Tag.Source.MACHINE, confirmed=False)
+    Tag.objects.create(contribution=words, theme=retired, source=Tag.Source.PERSON, confirmed=True)
+    page = client_for("coordinator").get(reverse("enquiries:contribution_journey", args=[words.pk]))
+    html = page.content.decode()
+    assert "Not in a theme yet" in html  # nothing counts yet…
+    assert "Waiting for a person to check" in html  # …but this is where it waits
+    assert "Letters and post</a>: put there by the machine (72% sure), not checked yet" in html
+    assert "Moving on</a>: a theme the machine suggested, not yet accepted" in html
+    assert "Old idea" not in html
+    Tag.objects.filter(theme=confirmed).update(confirmed=True)
+    Tag.objects.filter(theme=suggested).delete()
+    html = client_for("coordinator").get(reverse("enquiries:contribution_journey", args=[words.pk])).content
+    assert b"Waiting for a person to check" not in html
+    assert b"Letters and post" in html  # now part of its journey
