@@ -170,8 +170,8 @@ def search[M: Any](queryset: QuerySet[M], text: str | None, *, rank: bool = True
 
 # Why each was found ------------------------------------------------------------------------------
 
-# Put round each match by the database, then taken out: control characters, which no stored text
-# keeps once it has been checked against them below.
+# What the database puts round each match. They are control characters; a text that already
+# holds one is shown unmarked (``_pieces``).
 _START, _STOP = "\x02", "\x03"
 _MARKED = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
 HIGHLIGHT = "search_highlight"
@@ -213,16 +213,7 @@ def _plain_pieces(text: str, words: list[str]) -> Pieces:
     if not words:
         return [(text, False)]
     pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.I)
-    pieces: Pieces = []
-    end = 0
-    for match in pattern.finditer(text):
-        if match.start() > end:
-            pieces.append((text[end : match.start()], False))
-        pieces.append((match.group(), True))
-        end = match.end()
-    if end < len(text):
-        pieces.append((text[end:], False))
-    return pieces
+    return _pieces(pattern.sub(lambda match: f"{_START}{match.group()}{_STOP}", text), text)
 
 
 def highlights(queryset: QuerySet[Any], ids: Sequence[int], text: str | None) -> dict[int, Pieces]:

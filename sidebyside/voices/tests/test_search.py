@@ -257,3 +257,15 @@ def test_odd_search_text_never_breaks_highlighting(said: dict[str, Contribution]
 def test_a_text_with_the_markers_in_it_is_shown_whole(hub: Hub) -> None:
     odd = add(hub, "bus \x02stop\x03 bus")
     assert highlights(Contribution.objects.all(), [odd.pk], "bus") == {odd.pk: [(odd.text, False)]}
+
+
+def test_other_databases_mark_each_word_typed_whatever_its_case() -> None:
+    from sidebyside.voices.search import _plain_pieces
+
+    assert _plain_pieces("Bus and BUS stop", ["bus"]) == [
+        ("Bus", True),
+        (" and ", False),
+        ("BUS", True),
+        (" stop", False),
+    ]
+    assert _plain_pieces("nothing to mark", []) == [("nothing to mark", False)]
