@@ -2,9 +2,9 @@
 
 Words are lower-cased, common English words ("the", "and", "because"…) and words that come up
 whatever a session is about ("people", "told", "need"…) are left out, and the 40 most used are
-kept. Each word's size follows how often it was said. The layout is rows,
-biggest words first, each row centred: the same words always give the same picture, so the
-wall does not jump about when nothing new has arrived. No outside library is needed.
+kept. Each word's size follows how often it was said. The layout is rows, biggest words first,
+each row centred: the same words always give the same picture, so the wall does not jump about
+when nothing new has arrived. No outside library is needed.
 
 Callers leave out the words of the names of the hub's people too (``name_words``): a cloud is
 for what was said, and is shown on a shared screen or printed in a report.
@@ -179,8 +179,8 @@ DOMAIN_WORDS = frozenset(
         "theres",
     ]
 )
-# Words are compared with their apostrophes dropped ("i'd" → "id"), so the common words' short
-# forms are left out that way too, except those that are words of their own ("i'll" → "ill").
+# Short forms written without their apostrophe ("dont"; and the theming engine drops every
+# apostrophe, "i'd" → "id") say as little, except those that are words of their own ("ill").
 OWN_WORDS = frozenset(["ill", "hell", "shell", "shed", "wed", "well"])
 UNAPOSTROPHED = frozenset(w.replace("'", "") for w in COMMON_WORDS if "'" in w) - OWN_WORDS
 # All of them: never drawn in a cloud, never a theme's keyword (insights.engine.text).
