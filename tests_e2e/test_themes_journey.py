@@ -197,6 +197,9 @@ def test_suggest_and_review_themes(page: Page) -> None:
     expect(page.get_by_role("heading", name="What happened to it", level=1)).to_be_visible()
     expect(page.locator("main")).to_contain_text("appointment")
     check_page(page, "search-journey")
+    # …and back to the search as it was, not to a hub's list.
+    page.get_by_role("link", name="Back to the search").click()
+    expect(page.get_by_text("matching “appointment”")).to_be_visible()
 
     # A theme made by hand: a mistake first (no name), then the theme, then its "add" page.
     page.goto(f"/programmes/{programme.pk}/themes/")

@@ -18,8 +18,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from sidebyside.core.back import back_from
 from sidebyside.enquiries.journey import journeys
 from sidebyside.enquiries.models import Evidence, Notice
 from sidebyside.insights.models import Tag, Theme
@@ -30,6 +32,14 @@ from sidebyside.voices.models import Contribution
 PAGE_SIZE = 20
 NOTICES_SHOWN = 20
 ENQUIRIES_SHOWN = 3  # under each thing said; the rest are counted
+HUB_LIST = "voices:hub_contributions"
+# Where a contribution's journey is opened from, and the back link to each (the hub's list when
+# the page was opened from anywhere else).
+JOURNEY_BACK = {
+    HUB_LIST: "Back to what people said",
+    "insights:search": "Back to the search",
+    "insights:theme": "Back to the theme",
+}
 
 
 def fed_an_enquiry() -> Q:
@@ -115,5 +125,7 @@ def contribution_journey(request: HttpRequest, contribution_id: int) -> HttpResp
             "told": told,
             "to_check": _tags_to_check(contribution),
             "may_moderate": request.user.has_perm("voices.moderate", contribution),
+            "back": back_from(request, JOURNEY_BACK)
+            or (reverse("voices:hub_contributions", args=[contribution.hub_id]), JOURNEY_BACK[HUB_LIST]),
         },
     )

@@ -379,3 +379,32 @@ def test_the_journey_says_where_it_waits_for_a_person_to_check(
     html = client_for("coordinator").get(reverse("enquiries:contribution_journey", args=[words.pk])).content
     assert b"Waiting for a person to check" not in html
     assert b"Letters and post" in html  # now part of its journey
+
+
+def test_the_journey_goes_back_where_it_was_opened_from(
+    world: dict[str, Any], programme: Programme, hub: Hub, client_for: Callable[..., Client]
+) -> None:
+    """Opened from a search or a theme, "Back" goes there (with the search as it was), not to the
+    hub's list; from anywhere else, to the hub's list."""
+    client = client_for("coordinator")
+    url = reverse("enquiries:contribution_journey", args=[world["via"].pk])
+    search = reverse("insights:search", args=[programme.pk]) + "?q=evening"
+    theme_page = reverse("insights:theme", args=[world["theme"].pk])
+    hub_list = reverse("voices:hub_contributions", args=[hub.pk])
+    for came_from, link in [
+        (
+            f"http://testserver{search}",
+            f'<a href="{search.replace("&", "&amp;")}" class="govuk-back-link">Back to the search</a>',
+        ),
+        (
+            f"http://testserver{theme_page}",
+            f'<a href="{theme_page}" class="govuk-back-link">Back to the theme</a>',
+        ),
+        (
+            "https://elsewhere.example/",
+            f'<a href="{hub_list}" class="govuk-back-link">Back to what people said</a>',
+        ),
+        (None, f'<a href="{hub_list}" class="govuk-back-link">Back to what people said</a>'),
+    ]:
+        extra = {"HTTP_REFERER": came_from} if came_from else {}
+        assert link in client.get(url, **extra).content.decode()
