@@ -4,7 +4,6 @@ import base64
 from typing import Any
 from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -22,6 +21,7 @@ from sidebyside.accounts import services
 from sidebyside.accounts.forms import CodeForm, SignInForm
 from sidebyside.accounts.models import User
 from sidebyside.core.audit import audit
+from sidebyside.core.qr import qr_svg
 
 _LINK_BACKEND = SesameBackend()
 _LINK_SESSION_KEY = "sign_in_link_token"
@@ -148,9 +148,7 @@ def _two_step_page(
 ) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "setting_up": setting_up, "next": next_url}
     if setting_up:
-        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(
-            scale=4, title="QR code to scan with your authenticator app"
-        )
+        context["qr_svg"] = qr_svg(device.config_url, title="QR code to scan with your authenticator app")
         context["secret"] = _group(device.bin_key)
     return render(request, "accounts/two_step.html", context)
 

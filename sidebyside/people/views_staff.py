@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import segno
 from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
@@ -29,6 +28,7 @@ from sidebyside.core.exceptions import VerificationRequired
 from sidebyside.core.forms import GovukForm
 from sidebyside.core.models import AuditEvent
 from sidebyside.core.params import row_id
+from sidebyside.core.qr import qr_svg
 from sidebyside.hubs.access import get_hub_for, get_programme_for
 from sidebyside.hubs.models import Hub, Membership
 from sidebyside.people import consent as consents
@@ -540,9 +540,7 @@ def person_sign_in_card(request: HttpRequest, person_id: int) -> HttpResponse:
         link = sign_in_link_create(user=person.user, actor=_actor(request))
         context |= {
             "link": link,
-            "qr_svg": segno.make(link, error="m").svg_inline(
-                scale=4, title=f"QR code that signs {person.display_name} in"
-            ),
+            "qr_svg": qr_svg(link, title=f"QR code that signs {person.display_name} in"),
             "hours": settings.SESAME_MAX_AGE // 3600,
         }
     return render(request, "people/staff/sign_in_card.html", context)

@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sidebyside.core.qr import qr_svg
 from sidebyside.gatherings.access import get_gathering_for
 from sidebyside.gatherings.models import Gathering
 from sidebyside.people.models import Person
@@ -339,12 +340,14 @@ def join_url(request: HttpRequest, join: JoinCode) -> str:
     return request.build_absolute_uri(reverse("voices:join_answer", kwargs={"code": join.code}))
 
 
-def _qr_svg(request: HttpRequest, join: JoinCode, *, scale: int) -> str:
-    return str(
-        segno.make(join_url(request, join), error="m").svg_inline(
-            scale=scale, title="QR code: scan it with a phone's camera to answer"
-        )
-    )
+def join_address(request: HttpRequest) -> str:
+    """Where to type a join code, written as people type it: the site and the page, without
+    "https://" (a browser adds it, and the site sends it on to HTTPS)."""
+    return request.get_host() + reverse("voices:join_start")
+
+
+def join_qr_svg(request: HttpRequest, join: JoinCode) -> str:
+    return qr_svg(join_url(request, join), title="QR code: scan it with a phone's camera to answer")
 
 
 def _setup_page(
@@ -373,10 +376,10 @@ def _setup_page(
         or CheckingForm(initial={"moderated": "yes" if join is None or join.moderated else "no"}),
         "may_write_prompts": request.user.has_perm("voices.change_prompts", gathering.hub.programme),
         "open_question": OPEN_QUESTION,
-        "join_start": request.build_absolute_uri(reverse("voices:join_start")),
+        "join_start": join_address(request),
     }
     if join is not None:
-        context |= {"link": join_url(request, join), "qr_svg": _qr_svg(request, join, scale=6)}
+        context |= {"link": join_url(request, join), "qr_svg": join_qr_svg(request, join)}
     form_errors = (add_form is not None and add_form.errors) or (
         checking_form is not None and checking_form.errors
     )
@@ -506,8 +509,8 @@ def join_poster(request: HttpRequest, gathering_id: int) -> HttpResponse:
             "join": join,
             "gathering": join.gathering,
             "hub": join.gathering.hub,
-            "qr_svg": _qr_svg(request, join, scale=10),
-            "join_start": request.build_absolute_uri(reverse("voices:join_start")),
+            "qr_svg": join_qr_svg(request, join),
+            "join_start": join_address(request),
         },
     )
 
@@ -518,5 +521,6 @@ def join_qr(request: HttpRequest, gathering_id: int) -> HttpResponse:
     """The QR code as a picture, for the run page's panel (which has only the gathering)."""
     join = _join_for_staff(request, gathering_id, "run")
     buffer = io.BytesIO()
-    segno.make(join_url(request, join), error="m").save(buffer, kind="svg", scale=8, border=2)
+    # A viewBox and no fixed size (as ``core.qr``), so the page's <img> scales it whole.
+    segno.make(join_url(request, join), error="m").save(buffer, kind="svg", omitsize=True, border=4)
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")

@@ -27,6 +27,7 @@ from sidebyside.voices import access
 from sidebyside.voices.models import Contribution, JoinCode, visible_on_wall
 from sidebyside.voices.services_entry import NotAllowed, contribution_wall_set
 from sidebyside.voices.services_moderation import hub_names
+from sidebyside.voices.views_join import join_address, join_qr_svg
 from sidebyside.voices.wordcloud import name_words, word_cloud
 
 WALL_ITEMS = 60  # newest first; older ones still count in the word cloud
@@ -99,7 +100,12 @@ def wall_context(request: HttpRequest, gathering: Gathering) -> dict[str, Any]:
 @require_GET
 def wall(request: HttpRequest, gathering_id: int) -> HttpResponse:
     gathering = _gathering_for_wall(request.user, gathering_id)
-    return render(request, "voices/wall/wall.html", wall_context(request, gathering))
+    context = wall_context(request, gathering)
+    join = context["join"]
+    if join is not None and access.is_open(join):
+        # How the room joins in: drawn once with the page, not on every refresh of its live part.
+        context |= {"join_address": join_address(request), "join_qr": join_qr_svg(request, join)}
+    return render(request, "voices/wall/wall.html", context)
 
 
 @login_required

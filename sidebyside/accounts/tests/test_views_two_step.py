@@ -15,6 +15,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sidebyside.core.models import AuditEvent
+from sidebyside.core.tests.test_qr import assert_scales_whole
 
 TWO_STEP = "/sign-in/two-step/"
 
@@ -47,7 +48,7 @@ def test_staff_set_up_an_authenticator_app_and_then_see_personal_data(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Set up two-step verification" in html
-    assert "<svg" in html
+    assert_scales_whole(html)
     device = TOTPDevice.objects.get(user=coordinator)
     assert device.confirmed is False
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")

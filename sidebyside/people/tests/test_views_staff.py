@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from conftest import make_user, verify_session
 from sidebyside.core.models import AuditEvent
+from sidebyside.core.tests.test_qr import assert_scales_whole
 from sidebyside.hubs.models import Membership
 from sidebyside.people import consent, services
 from sidebyside.people.models import Consent, Person, SupportNeeds
@@ -372,7 +373,7 @@ def test_a_sign_in_card_signs_the_member_in_once_and_is_recorded(
     url = reverse("people:person_sign_in_card", args=[member_person.pk])
     assert "Make the card" in staff.get(url).content.decode()
     page = staff.post(url).content.decode()
-    assert "<svg" in page
+    assert_scales_whole(page)
     link = page.split('class="govuk-body sbs-link-text">')[1].split("<")[0].replace("&amp;", "&")
     path = link.split("://", 1)[1].split("/", 1)[1]
     client.get("/" + path)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from sidebyside.accounts.models import User
 from sidebyside.core.models import AuditEvent
+from sidebyside.core.tests.test_qr import assert_scales_whole
 from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Hub, Membership
 from sidebyside.voices.models import Contribution, JoinCode
@@ -386,3 +387,23 @@ def test_count_words_leaves_out_what_it_is_told_and_still_fills_the_top() -> Non
     texts = ["alpha alpha alpha beta beta gamma"]
     assert count_words(texts, top=2, leave_out={"alpha"}) == [("beta", 2), ("gamma", 1)]
     assert word_cloud(texts, leave_out={"alpha", "beta", "gamma"}).words == []
+
+
+def test_the_wall_tells_the_room_how_to_join_in_while_answers_are_open(
+    gathering: Gathering, coordinator: Client
+) -> None:
+    join = JoinCode.objects.create(
+        gathering=gathering, open_until=timezone.now() + datetime.timedelta(hours=2)
+    )
+    for url in (wall_url(gathering), wall_url(gathering) + "?screen=1"):
+        page = coordinator.get(url).content.decode()
+        assert f'<strong class="sbs-wall__code">{join.code}</strong>' in page
+        assert "go to <strong>testserver/join/</strong> and type" in page  # no "https://" to type
+        assert_scales_whole(page[page.index('class="sbs-wall__qr"') :])
+    live = coordinator.get(wall_url(gathering, "voices:wall_live")).content.decode()
+    assert 'class="segno"' not in live  # the QR code is drawn with the page, not every few seconds
+    join.open_until = timezone.now() - datetime.timedelta(minutes=1)
+    join.save()
+    page = coordinator.get(wall_url(gathering)).content.decode()
+    assert join.code not in page  # closed: nothing to type
+    assert "sbs-wall__qr" not in page
