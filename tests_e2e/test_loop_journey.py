@@ -275,7 +275,7 @@ def test_what_a_member_said_comes_back_to_them(
     expect(page.get_by_text(f"Theme accepted: {THEME}")).to_be_visible()
     check_page(page, "loop-themes-accepted")
 
-    expect(page.get_by_text("Nothing left to review from this run.")).to_be_visible()
+    expect(page.get_by_text("Nothing left to review from this run:")).to_be_visible()
     page.get_by_role("link", name="Back to the themes").click()
     expect(page.get_by_role("cell", name=THEME)).to_be_visible()
     check_page(page, "loop-themes-with-ours")

@@ -35,11 +35,12 @@ from sidebyside.gatherings.forms import (
     WriteUpForm,
 )
 from sidebyside.gatherings.models import Gathering, Photo, Registration, Reminder, ReminderSettings, Series
-from sidebyside.gatherings.reminders import hours_for
+from sidebyside.gatherings.reminders import NOT_SENT_REASONS, hours_for
 from sidebyside.hubs.access import get_hub_for
 from sidebyside.hubs.models import Hub, Membership
 from sidebyside.notify.models import OutboxMessage
 from sidebyside.people.access import get_own_person
+from sidebyside.people.consent import contactable
 from sidebyside.people.editing import clash
 from sidebyside.people.models import Person
 from sidebyside.people.selectors import support_needs_for
@@ -143,6 +144,28 @@ def gathering_add(request: HttpRequest, hub_id: int) -> HttpResponse:
 # --- One gathering ---------------------------------------------------------------------------
 
 
+def _calls_still_wanted(calls: list[Reminder]) -> tuple[list[Reminder], list[Reminder]]:
+    """Of the reminders the worker left for a facilitator to phone: those to phone now, and those
+    not to, with why. Someone may have paused, withdrawn their consent to phone calls or lost
+    their number since the worker decided: they are not phoned against their wishes."""
+    people = [r.registration.person for r in calls]
+    agreed = contactable(people, Person.Channel.PHONE)
+    to_phone, not_now = [], []
+    for reminder in calls:
+        person = reminder.registration.person
+        if person.pk in agreed and person.phone:
+            to_phone.append(reminder)
+            continue
+        if person.status != Person.Status.ACTIVE:
+            reminder.reason = NOT_SENT_REASONS.get(Person.Status(person.status), "Not taking part")
+        elif person.pk not in agreed:
+            reminder.reason = "Has not agreed to phone calls: remind them another way"
+        else:
+            reminder.reason = "No phone number"
+        not_now.append(reminder)  # ``reason`` is shown, never saved: the worker's row stays as it was
+    return to_phone, not_now
+
+
 @login_required
 @require_GET
 def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
@@ -167,7 +190,8 @@ def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
             if r.outcome == Reminder.Outcome.NOT_SENT
             or (r.message is not None and r.message.status == OutboxMessage.Status.FAILED)
         ]
-        calls = [r for r in reminders if r.outcome == Reminder.Outcome.CALL]
+        calls, not_now = _calls_still_wanted([r for r in reminders if r.outcome == Reminder.Outcome.CALL])
+        failures += not_now
     return render(
         request,
         "gatherings/gathering_detail.html",

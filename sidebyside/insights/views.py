@@ -156,6 +156,18 @@ def _confirmed(programme: Programme) -> list[Theme]:
     )
 
 
+def _runs_with_suggestions(programme: Programme) -> list[ThemingRun]:
+    """The runs whose suggested themes still wait for a person to accept, merge or turn them down,
+    newest first, each with how many (``waiting``)."""
+    left = Q(themes__status=Theme.Status.SUGGESTED)
+    return list(
+        ThemingRun.objects.filter(programme=programme)
+        .annotate(waiting=Count("themes", filter=left))
+        .filter(waiting__gt=0)
+        .order_by("-created_at", "-pk")
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def theme_list(request: HttpRequest, programme_id: int) -> HttpResponse:
@@ -185,6 +197,7 @@ def theme_list(request: HttpRequest, programme_id: int) -> HttpResponse:
         {
             "programme": programme,
             "themes": _confirmed(programme),
+            "waiting": _runs_with_suggestions(programme),
             "runs": ThemingRun.objects.filter(programme=programme).select_related("created_by")[:10],
             "form": form,
             "can_change": can_change,

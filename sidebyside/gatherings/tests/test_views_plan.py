@@ -384,11 +384,35 @@ def test_the_gathering_page_shows_who_was_not_reached_and_who_to_phone(
     Reminder.objects.create(
         registration=failed, for_start=gathering.starts_at, channel="sms", outcome="queued", message=message
     )
+    agree(phone.person, Consent.Purpose.CONTACT_PHONE, given_on=datetime.date(2026, 1, 5))
     call = Reminder.objects.create(
         registration=phone, for_start=gathering.starts_at, channel="phone", outcome="call"
     )
+    # Since the worker left these to phone: one said no to calls, one's number was taken off.
+    withdrew = Registration.objects.create(
+        gathering=gathering, person=add_member(hub, "Wes Withdrew", phone="+447700900556")
+    )
+    no_number = Registration.objects.create(gathering=gathering, person=add_member(hub, "Xan Nonumber"))
+    agree(no_number.person, Consent.Purpose.CONTACT_PHONE, given_on=datetime.date(2026, 1, 5))
+    for registration in (withdrew, no_number):
+        Reminder.objects.create(
+            registration=registration, for_start=gathering.starts_at, channel="phone", outcome="call"
+        )
 
     page = errors_of(coordinator.get(reverse("gatherings:gathering", args=[gathering.pk])))
+    to_phone, not_reached = page.split("Not reached", 1)[0], page.split("Not reached", 1)[1]
+    assert "Vic Phone" in to_phone
+    for name in ("Wes Withdrew", "Xan Nonumber", "+447700900556"):
+        assert name not in to_phone
+    assert (
+        'Wes Withdrew</td><td class="govuk-table__cell">Reminder by phone call</td><td class="govuk-table__cell">Has not agreed to phone calls: remind them another way'
+        in not_reached
+    )
+    assert (
+        'Xan Nonumber</td><td class="govuk-table__cell">Reminder by phone call</td><td class="govuk-table__cell">No phone number'
+        in not_reached
+    )
+    assert Reminder.objects.filter(outcome="call", reason="").count() == 3  # shown, not saved
 
     assert "Tam Paused" in page
     assert "Paused their involvement" in page

@@ -55,6 +55,10 @@ def test_suggest_then_review_accept_merge_and_turn_down(
     assert run.embedder == "semantic"
     assert "without the meaning model" not in html
     first, second, third = Theme.objects.filter(run=run).order_by("pk")
+    listing = coordinator.get(themes_url(programme)).content.decode()
+    assert "No themes have been accepted yet." in listing  # not "no themes": three wait
+    assert "3 suggested themes from" in listing
+    assert reverse("insights:run", kwargs={"run_id": run.pk}) in listing
 
     confirm = reverse("insights:theme_confirm", kwargs={"theme_id": first.pk})
     assert coordinator.post(confirm, {f"confirm-{first.pk}-name": "Somewhere to live"}).status_code == 302
@@ -70,8 +74,9 @@ def test_suggest_then_review_accept_merge_and_turn_down(
     assert not Theme.objects.filter(pk=third.pk).exists()
     listing = coordinator.get(themes_url(programme)).content.decode()
     assert "Somewhere to live" in listing
+    assert "waiting for a person" not in listing
     assert (
-        "Nothing left to review"
+        "Nothing left to review from this run: every theme it suggested has been"
         in coordinator.get(reverse("insights:run", kwargs={"run_id": run.pk})).content.decode()
     )
 
@@ -137,6 +142,18 @@ def test_sorting_needs_tagged_examples_and_says_so(
     services.theme_create(actor=personas["coordinator"], programme=programme, name="Housing")
     response = coordinator.post(themes_url(programme), {"kind": "assign"}, follow=True)
     assert "tag a few first" in response.content.decode()
+
+
+def test_a_finished_sorting_run_says_where_its_work_waits_to_be_checked(
+    coordinator: Client, programme: Programme
+) -> None:
+    run = ThemingRun.objects.create(
+        programme=programme, kind="assign", state="done", message="86 sorted into themes, 2 not sure"
+    )
+    html = coordinator.get(reverse("insights:run", kwargs={"run_id": run.pk})).content.decode()
+    assert "86 sorted into themes, 2 not sure" in html
+    assert "stays marked “put here by the machine” until someone checks it" in html
+    assert "Nothing left to review" not in html  # it was never about suggested themes
 
 
 def test_progress_refreshes_while_running_and_reloads_when_done(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -76,8 +77,9 @@ def test_a_malformed_receipt_is_a_400_not_a_500(client: Client, db: Any) -> None
 def test_the_admin_sees_failed_messages_and_sends_one_again(
     client_for: Any, programme: Any, sent: OutboxMessage, django_assert_max_num_queries: Any
 ) -> None:
+    failed_at = datetime.datetime(2026, 11, 3, 14, 5, tzinfo=datetime.UTC)
     OutboxMessage.objects.filter(pk=sent.pk).update(
-        status=S.FAILED, failure="GOV.UK Notify answered 400 (ValidationError)", failed_at=timezone.now()
+        status=S.FAILED, failure="GOV.UK Notify answered 400 (ValidationError)", failed_at=failed_at
     )
     client = client_for("programme_admin")
     url = reverse("dashboards:messages_failed", args=[programme.pk])
@@ -85,6 +87,7 @@ def test_the_admin_sees_failed_messages_and_sends_one_again(
         page = client.get(url).content.decode()
     assert "Marnie Quillfeather" in page
     assert "GOV.UK Notify answered 400" in page
+    assert "3 November 2026, 2:05pm" in page  # as GOV.UK writes times (UK time: GMT in November)
     assert "7700900123" not in page
     response = client.post(reverse("dashboards:message_retry", args=[programme.pk, sent.pk]))
     assert response.status_code == 302

@@ -506,10 +506,13 @@ def test_with_no_lead_the_concern_is_raised_and_the_page_says_nobody_was_told(
 ) -> None:
     row = add(hub, WORDS)
     client = client_for("facilitator")
-    assert (
-        "has no safeguarding lead"
-        in client.get(url("voices:contribution_safeguarding", row)).content.decode()
-    )
+    page = client.get(url("voices:contribution_safeguarding", row)).content.decode()
+    assert "has no safeguarding lead" in page
+    assert "gets a message" not in page  # it does not promise what will not happen
+    assert "nobody is sent a message" in page
+    queue = client.get(reverse("voices:moderation_queue", kwargs={"hub_id": hub.pk})).content.decode()
+    assert "the safeguarding lead is told" not in queue
+    assert "nobody is told until the hub has a safeguarding lead" in queue
     response = raise_concern(client, row)
     row.refresh_from_db()
     assert row.safeguarding_at is not None
