@@ -43,7 +43,7 @@ def test_a_coordinator_plans_a_monthly_over_a_brew_series(page: Page) -> None:
     # The end before the start, and a place with no address: both named, nothing typed lost.
     page.get_by_label("Start time").fill("2pm")
     page.get_by_label("End time").fill("1pm")
-    page.get_by_label("Place (optional)").fill("Central Library, meeting room 2")
+    page.get_by_label("Place", exact=True).fill("Central Library, meeting room 2")
     page.get_by_label("Every month, on the same weekday").check()
     page.get_by_label("How many times in all?").fill("3")
     page.get_by_role("button", name="Add gathering").click()
@@ -54,7 +54,7 @@ def test_a_coordinator_plans_a_monthly_over_a_brew_series(page: Page) -> None:
     check_page(page, "gathering-add-errors")
 
     page.get_by_label("End time").fill("3:30pm")
-    page.get_by_label("Address (optional)").fill("7 Lion Yard\nCambridge")
+    page.get_by_label("Address", exact=True).fill("7 Lion Yard\nCambridge")
     page.get_by_label("Access (optional)").fill("Step-free entrance and a lift. Hearing loop.")
     page.get_by_label("Food and drink (optional)").fill("Tea, coffee and cake")
     page.get_by_role("button", name="Add gathering").click()

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 
+from sidebyside.core.dates import read_time_of_day, time_of_day
 from sidebyside.core.params import row_id
 
 _INPUT_TYPES = (
@@ -160,6 +161,36 @@ class GovukDateField(forms.MultiValueField):
         if self.required and (not value or not any(value)):
             raise ValidationError(self.error_messages["required"], code="required")
         return super().clean(value)
+
+
+class ClockTimeField(forms.Field):
+    """A time of day as people write it ("10am", "2:30pm", "14:30", "midday": see
+    ``core.dates.read_time_of_day``), shown again as GOV.UK writes times ("2:30pm")."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": "Enter a time like 10am or 2:30pm"}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {"class": "govuk-input govuk-input--width-5", "autocomplete": "off", "maxlength": "12"}
+        )
+
+    def to_python(self, value: Any) -> datetime.time | None:
+        if isinstance(value, datetime.time):
+            return value
+        text = str(value or "").strip()
+        if not text:
+            return None
+        try:
+            return read_time_of_day(text)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, datetime.time):
+            return time_of_day(value)
+        return value
 
 
 class IdsChoiceField(forms.ModelMultipleChoiceField):

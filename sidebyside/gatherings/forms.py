@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,51 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from sidebyside.accounts.models import User
-from sidebyside.core.forms import GovukDateField, GovukForm
+from sidebyside.core.forms import ClockTimeField, GovukDateField, GovukForm
 from sidebyside.gatherings.models import Gathering, Registration, Series
 from sidebyside.gatherings.services import MAX_REPEATS
 
 LONDON = ZoneInfo("Europe/London")
-_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?\s*$", re.IGNORECASE)
 PHOTO_TYPES = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 PHOTO_MAX_BYTES = 15 * 1024 * 1024
-
-
-class ClockTimeField(forms.Field):
-    """A time as people write it: 10am, 2:30pm, 14:30, 9.15."""
-
-    widget = forms.TextInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.widget.attrs.update(
-            {"class": "govuk-input govuk-input--width-5", "autocomplete": "off", "maxlength": "10"}
-        )
-
-    def to_python(self, value: Any) -> datetime.time | None:
-        text = str(value or "").strip()
-        if not text:
-            return None
-        match = _TIME.match(text)
-        if not match:
-            raise ValidationError(f"Enter {self._name()} like 10am, 2:30pm or 14:30", code="invalid")
-        hour, minute = int(match.group(1)), int(match.group(2) or 0)
-        suffix = (match.group(3) or "").replace(".", "").lower()
-        if suffix:
-            if not 1 <= hour <= 12:
-                raise ValidationError(f"Enter {self._name()} like 10am, 2:30pm or 14:30", code="invalid")
-            hour = hour % 12 + (12 if suffix == "pm" else 0)
-        if hour > 23 or minute > 59:
-            raise ValidationError(f"Enter a real time for {self._name()}", code="invalid")
-        return datetime.time(hour, minute)
-
-    def _name(self) -> str:
-        return str(self.label or "the time").lower()
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, datetime.time):
-            return value.strftime("%H:%M")
-        return value
 
 
 class GatheringForm(GovukForm):
@@ -72,21 +33,34 @@ class GatheringForm(GovukForm):
     )
     start = ClockTimeField(
         label="Start time",
-        help_text="For example, 10am or 14:30.",
-        error_messages={"required": "Enter the start time"},
+        help_text="For example, 10am or 2:30pm.",
+        error_messages={
+            "required": "Enter the start time",
+            "invalid": "Enter the start time like 10am or 2:30pm",
+        },
     )
-    end = ClockTimeField(label="End time", error_messages={"required": "Enter the end time"})
+    end = ClockTimeField(
+        label="End time",
+        error_messages={
+            "required": "Enter the end time",
+            "invalid": "Enter the end time like 12:30pm or 2pm",
+        },
+    )
     venue = forms.CharField(
-        label="Place (optional)",
+        label="Place",
         required=False,
         max_length=200,
-        help_text="For example, Riverside Community Centre.",
+        help_text="For example, Riverside Community Centre. Give a place and its address, an online link, or both.",
     )
     address = forms.CharField(
-        label="Address (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Address",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="So that people can find the place.",
     )
     online_link = forms.URLField(
-        label="Online link (optional)",
+        label="Online link",
+        help_text="If people can join online.",
         required=False,
         max_length=500,
         assume_scheme="https",
@@ -99,15 +73,15 @@ class GatheringForm(GovukForm):
         help_text="Step-free entrance, accessible toilet, hearing loop, quiet room, parking, bus routes.",
     )
     capacity = forms.IntegerField(
-        label="Places (optional)",
+        label="How many people can come? (optional)",
         required=False,
         min_value=1,
         max_value=1000,
-        help_text="Leave blank if there is no limit.",
+        help_text="Leave it blank if there is no limit.",
         error_messages={
-            "invalid": "Enter the number of places as a number, like 20",
-            "min_value": "The number of places must be at least 1",
-            "max_value": "The number of places must be 1000 or fewer",
+            "invalid": "Enter how many people can come as a number, like 20",
+            "min_value": "The number of people who can come must be at least 1",
+            "max_value": "The number of people who can come must be 1000 or fewer",
         },
     )
     food = forms.CharField(

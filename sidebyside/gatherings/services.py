@@ -140,7 +140,7 @@ def gathering_update(
     if capacity is not None and capacity < coming:
         raise ValidationError(
             {
-                "capacity": f"{coming} people are already coming. The number of places cannot be less than that."
+                "capacity": f"{coming} people are already coming. The number who can come cannot be less than that."
             }
         )
     changed = sorted(k for k, v in fields.items() if getattr(current, k) != v)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from sidebyside.accounts.models import User
-from sidebyside.core.forms import GovukDateField, GovukForm
+from sidebyside.core.forms import ClockTimeField, GovukDateField, GovukForm
 from sidebyside.people.models import (
     PLAN_FIELDS,
     Consent,
@@ -34,17 +34,6 @@ CHANGED_MESSAGE = (
     "Someone else saved changes to this record while you were editing it. "
     "Check what is saved now, then make your changes again: what you typed is still below"
 )
-
-
-class TimeOfDayField(forms.TimeField):
-    """A time like 21:00 or 9pm."""
-
-    input_formats = ["%H:%M", "%H.%M", "%I%p", "%I:%M%p", "%I.%M%p", "%I %p", "%I:%M %p"]
-
-    def to_python(self, value: Any) -> datetime.time | None:
-        if isinstance(value, str):
-            value = value.strip().lower().replace(" ", "")
-        return super().to_python(value)
 
 
 class VersionedForm(GovukForm):
@@ -139,17 +128,17 @@ class ContactForm(VersionedForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the best way to get in touch"},
     )
-    quiet_from = TimeOfDayField(
+    quiet_from = ClockTimeField(
         label="Do not contact after (optional)",
         required=False,
-        help_text="For example, 21:00 or 9pm.",
-        error_messages={"invalid": "Enter a time like 21:00 or 9pm"},
+        help_text="For example, 9pm.",
+        error_messages={"invalid": "Enter a time like 9pm or 8:30pm"},
     )
-    quiet_until = TimeOfDayField(
+    quiet_until = ClockTimeField(
         label="Do not contact before (optional)",
         required=False,
-        help_text="For example, 09:30 or 9.30am.",
-        error_messages={"invalid": "Enter a time like 09:30 or 9.30am"},
+        help_text="For example, 9:30am.",
+        error_messages={"invalid": "Enter a time like 9am or 9:30am"},
     )
     contact_notes = forms.CharField(
         label="Any other times not to get in touch (optional)",

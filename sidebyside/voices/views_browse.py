@@ -49,9 +49,10 @@ def hub_contributions(request: HttpRequest, hub_id: int) -> HttpResponse:
     may_moderate = request.user.has_perm("voices.moderate", hub)
     form = _filters_from(hub, may_moderate, request.GET)
     filters = form.filters()
-    page = Paginator(contributions_of(hub, filters, flagged=may_moderate), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    found = contributions_of(hub, filters, flagged=may_moderate)
+    if form.errors:  # no results until every filter can be read: a list without one would mislead
+        found = found.none()
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     marks = highlights(Contribution.objects.filter(hub=hub), [c.pk for c in page.object_list], filters.text)
     for contribution in page.object_list:
         contribution.shown_as = export.who(contribution)  # type: ignore[attr-defined]
@@ -76,12 +77,14 @@ def _download(request: HttpRequest, hub_id: int, kind: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     form = _filters_from(hub, False, data)
     filters = form.filters()
-    # Downloads leave out what is flagged for safeguarding: they travel beyond this service.
-    contributions = contributions_of(hub, filters, flagged=False)
-    count = contributions.count()
     back = reverse("voices:hub_contributions", args=[hub.pk])
     if query := _query_string(data):
         back += f"?{query}"
+    if form.errors:  # the list says what to correct; nothing is downloaded without a filter asked for
+        return redirect(back)
+    # Downloads leave out what is flagged for safeguarding: they travel beyond this service.
+    contributions = contributions_of(hub, filters, flagged=False)
+    count = contributions.count()
     if count > export.MAX_ROWS:
         messages.error(
             request,

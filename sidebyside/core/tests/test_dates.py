@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
+import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
-from sidebyside.core.dates import time_of_day
+from sidebyside.core.dates import read_time_of_day, time_of_day
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -36,3 +37,39 @@ def test_the_template_filter() -> None:
         Context({"when": datetime.datetime(2026, 12, 1, 14, 5, tzinfo=datetime.UTC), "nothing": "soon"})
     )
     assert rendered == "1 December 2026, 2:05pm|"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("10am", datetime.time(10)),
+        ("2:30pm", datetime.time(14, 30)),
+        ("2.30 PM", datetime.time(14, 30)),
+        (" 9 p.m. ", datetime.time(21)),
+        ("14:30", datetime.time(14, 30)),
+        ("9.15", datetime.time(9, 15)),
+        ("12am", datetime.time(0)),
+        ("12pm", datetime.time(12)),
+        ("midday", datetime.time(12)),
+        ("Noon", datetime.time(12)),
+        ("12 noon", datetime.time(12)),
+        ("midnight", datetime.time(0)),
+    ],
+)
+def test_times_are_read_as_people_write_them(typed: str, expected: datetime.time) -> None:
+    assert read_time_of_day(typed) == expected
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "teatime", "25:00", "13pm", "0am", "9:60", "9:5", "1030", "-1pm", "٩am"]
+)
+def test_anything_else_is_not_a_time(typed: str) -> None:
+    with pytest.raises(ValueError, match="not a time"):
+        read_time_of_day(typed)
+
+
+@pytest.mark.parametrize("minutes", range(0, 24 * 60, 7))
+def test_what_is_written_reads_back_as_the_same_time(minutes: int) -> None:
+    """A form shows a stored time as GOV.UK writes it; sent back unchanged, it is the same time."""
+    time = datetime.time(minutes // 60, minutes % 60)
+    assert read_time_of_day(time_of_day(time)) == time

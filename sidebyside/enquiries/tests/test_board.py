@@ -328,6 +328,20 @@ def test_loop_closure_figures(programme: Any, hub: Any, other_hub: Any, personas
     assert (total.contributions, total.linked, total.told, total.linked_percent) == (4, 2, 2, 50)
 
 
+def test_the_dashboard_gives_days_to_hear_back_in_whole_days(
+    programme: Any, hub: Any, personas: Any, client_for: Any
+) -> None:
+    actor = personas["coordinator"]
+    enquiry = services.enquiry_create(actor=actor, programme=programme, title="T", framing="x", hubs=[hub])
+    services.evidence_link(actor=actor, enquiry=enquiry, contribution=_said(hub, "one", days_ago=6))
+    services.update_post(actor=actor, enquiry=enquiry, text="We did it")
+    page = client_for("programme_admin").get(reverse("dashboards:programme", args=[programme.pk]))
+    html = page.content.decode()
+    cells = html[html.index("Median days to hear back") :]
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">6</td>' in cells
+    assert "6.0" not in cells
+
+
 def test_leaders_find_their_organisations_actions_and_see_themselves_as_owner(
     enquiry: Enquiry, organisation: Any, programme: Any, personas: Any, client_for: Any
 ) -> None:

@@ -115,12 +115,13 @@ def test_a_monthly_series_keeps_the_weekday_and_the_clock_time_across_the_clock_
     ("change", "message"),
     [
         ({"end": "9am"}, "The end time must be after the start time"),
-        ({"start": "25:00"}, "Enter a real time for start time"),
-        ({"start": "teatime"}, "Enter start time like 10am, 2:30pm or 14:30"),
+        ({"start": "25:00"}, "Enter the start time like 10am or 2:30pm"),
+        ({"start": "teatime"}, "Enter the start time like 10am or 2:30pm"),
+        ({"end": "13pm"}, "Enter the end time like 12:30pm or 2pm"),
         ({"address": ""}, "Enter the address of Riverside Community Centre, or an online link"),
         ({"venue": "", "address": ""}, "Enter where it happens: a place and its address, or an online link"),
-        ({"capacity": "0"}, "The number of places must be at least 1"),
-        ({"capacity": "twenty"}, "Enter the number of places as a number, like 20"),
+        ({"capacity": "0"}, "The number of people who can come must be at least 1"),
+        ({"capacity": "twenty"}, "Enter how many people can come as a number, like 20"),
         ({"online_link": "not a link at all"}, "Enter the online link in full"),
         ({"repeats": "weekly"}, "Enter how many times it happens in all"),
         ({"repeats": "weekly", "count": "99"}, "Add up to 24 at once"),
@@ -147,6 +148,23 @@ def test_an_online_gathering_needs_no_address(db: Any, coordinator: Client, hub:
     assert coordinator.post(reverse("gatherings:gathering_add", args=[hub.pk]), data).status_code == 302
 
 
+def test_the_change_form_shows_times_as_people_write_them_and_saving_keeps_them(
+    db: Any, coordinator: Client, hub: Hub
+) -> None:
+    start = datetime.datetime(2027, 3, 4, 14, 30, tzinfo=LONDON)
+    gathering = make_gathering(hub, starts_at=start, ends_at=start.replace(hour=16, minute=0))
+    url = reverse("gatherings:gathering_edit", args=[gathering.pk])
+    page = coordinator.get(url).content.decode()
+    assert 'value="2:30pm"' in page
+    assert 'value="4pm"' in page
+    assert "14:30" not in page
+    data = {**FORM, "date_day": "4", "date_month": "3", "date_year": "2027", "start": "2:30pm", "end": "4pm"}
+    data |= {"version": str(gathering.lock_version)}
+    assert coordinator.post(url, data).status_code == 302
+    gathering.refresh_from_db()
+    assert timezone.localtime(gathering.starts_at, LONDON).strftime("%H:%M") == "14:30"
+
+
 def test_capacity_below_those_coming_is_refused_and_nothing_is_lost(
     db: Any, coordinator: Client, hub: Hub
 ) -> None:
@@ -158,7 +176,7 @@ def test_capacity_below_those_coming_is_refused_and_nothing_is_lost(
     response = coordinator.post(reverse("gatherings:gathering_edit", args=[gathering.pk]), data)
 
     assert response.status_code == 200
-    assert "3 people are already coming. The number of places cannot be less than that." in errors_of(
+    assert "3 people are already coming. The number who can come cannot be less than that." in errors_of(
         response
     )
     gathering.refresh_from_db()

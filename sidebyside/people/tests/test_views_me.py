@@ -259,7 +259,7 @@ def test_contact_preferences_are_saved(member: Any, member_person: Person) -> No
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"quiet_from": "25:99"}, "Enter a time like 21:00 or 9pm"),
+        ({"quiet_from": "25:99"}, "Enter a time like 9pm or 8:30pm"),
         ({"quiet_until": ""}, "Enter both times, or neither"),
         ({"preferred_channel": ""}, "Select the best way to get in touch"),
     ],

@@ -73,7 +73,7 @@ def test_a_coordinator_adds_a_person_then_records_verbal_consent_and_needs(hub: 
         ("phone", "12345", "Enter a UK phone number with the right number of digits"),
         ("email", "not-an-email", "Enter an email address in the correct format"),
         ("full_name", "", "Enter the person&#x27;s full name"),
-        ("quiet_from", "25:99", "Enter a time like 21:00 or 9pm"),
+        ("quiet_from", "25:99", "Enter a time like 9pm or 8:30pm"),
     ],
 )
 def test_bad_input_is_explained_and_kept(

@@ -211,8 +211,10 @@ def test_a_gathering_of_another_hub_is_refused_by_name(coordinator: Client, hub:
     assert "There is a problem" in html
     assert "Choose a gathering of this hub from the list" in html
     assert "Betatown brew" not in html
-    # The other filters still apply.
-    assert {c.text for c in response.context["page"].object_list} == {world["listen"].text}
+    # No results, and nothing to download, until every filter can be read.
+    assert list(response.context["page"].object_list) == []
+    assert "No results yet" in html
+    assert "Download as CSV" not in html
 
 
 def test_a_date_that_does_not_exist_is_named_and_kept(coordinator: Client, hub: Hub, world: dict) -> None:
@@ -438,6 +440,17 @@ def test_too_many_to_download_says_so(
     assert response["Location"].startswith(reverse("voices:hub_contributions", args=[hub.pk]))
     followed = coordinator.get(response["Location"]).content.decode()
     assert "downloads hold up to 2" in followed
+    assert not AuditEvent.objects.filter(action="voices.contributions_downloaded").exists()
+
+
+def test_a_download_with_a_filter_that_cannot_be_read_goes_back_to_say_so(
+    coordinator: Client, hub: Hub, world: dict
+) -> None:
+    response = download(coordinator, hub, "csv", q="bus", since_day="31", since_month="2", since_year="2025")
+    assert response.status_code == 302
+    assert "since_day=31" in response["Location"]
+    followed = coordinator.get(response["Location"]).content.decode()
+    assert "From must be a real date" in followed
     assert not AuditEvent.objects.filter(action="voices.contributions_downloaded").exists()
 
 
