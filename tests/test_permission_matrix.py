@@ -387,6 +387,7 @@ MATRIX: dict[str, Entry] = {
     "voices:join_question_remove": Entry(staff_of_hub(302), method="post", kwargs=_join_question),
     "voices:join_question_move": Entry(staff_of_hub(302), method="post", kwargs=_join_question),
     "voices:join_checking": Entry(STAFF_OF_HUB, method="post", kwargs=GATHERING),
+    "voices:join_close": Entry(staff_of_hub(302), method="post", kwargs=GATHERING),
     "voices:join_poster": Entry(STAFF_OF_HUB, kwargs=GATHERING),
     "voices:join_qr": Entry(STAFF_OF_HUB, kwargs=GATHERING),
     # Voices: the live wall.

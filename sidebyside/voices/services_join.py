@@ -108,6 +108,18 @@ def join_code_set_moderated(*, actor: Any, join: JoinCode, moderated: bool) -> J
     return join
 
 
+def join_code_close(*, actor: Any, join: JoinCode) -> JoinCode:
+    """Stop taking answers from phones now. Phones that open the code are told the session has
+    ended (every server process within ``JOIN_CACHE_SECONDS``); ``services.join_code_open``
+    opens it again. Nothing already sent is touched."""
+    now = timezone.now()
+    if join.open_until > now:
+        join.open_until = now
+        join.save(update_fields=["open_until", "updated_at"])
+        audit(actor=actor, action="voices.join_code_closed", obj=join.gathering)
+    return join
+
+
 def signed_in_author(user: Any, hub_id: int) -> Person | None:
     """The person answering, when they are signed in as a member of the hub who agreed to what
     they say being recorded by name; otherwise None (the answer stays anonymous).

@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path(f"{one}questions/<int:question_id>/move/", views.join_question_move, name="join_question_move"),
     path(f"{one}checking/", views.join_checking, name="join_checking"),
+    path(f"{one}close/", views.join_close, name="join_close"),
     path(f"{one}poster/", views.join_poster, name="join_poster"),
     path(f"{one}qr.svg", views.join_qr, name="join_qr"),
 ]

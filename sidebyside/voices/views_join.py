@@ -489,6 +489,20 @@ def join_checking(request: HttpRequest, gathering_id: int) -> HttpResponse:
     return redirect("voices:join_setup", gathering_id=gathering.pk)
 
 
+@login_required
+@require_POST
+def join_close(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    """Close answers from phones before the time set (a session gone wrong, a code passed on)."""
+    gathering = get_gathering_for(request.user, gathering_id, "plan")
+    join = JoinCode.objects.filter(gathering=gathering).first()
+    if join is None or not is_open(join):
+        messages.error(request, "Answers from phones are already closed")
+    else:
+        services_join.join_code_close(actor=request.user, join=join)
+        messages.success(request, "Answers from phones are closed: the code no longer works")
+    return redirect("voices:join_setup", gathering_id=gathering.pk)
+
+
 def _join_for_staff(request: HttpRequest, gathering_id: int, need: str) -> JoinCode:
     gathering = get_gathering_for(request.user, gathering_id, need)  # type: ignore[arg-type]
     join = JoinCode.objects.select_related("gathering__hub").filter(gathering=gathering).first()

@@ -24,6 +24,7 @@ from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Hub, Membership, Programme
 from sidebyside.people.models import Consent
 from sidebyside.people.tests.conftest import agree
+from sidebyside.voices.access import is_open
 from sidebyside.voices.models import Contribution, InboundNumber, JoinCode, Prompt, Question
 from sidebyside.voices.services import SUBMISSIONS_PER_MINUTE, device_digest
 from sidebyside.voices.services_join import question_add
@@ -574,6 +575,36 @@ def test_staff_open_a_gathering_for_phones(coordinator: Client, gathering: Gathe
     # Opening again keeps the same code.
     coordinator.post(setup_url(gathering))
     assert JoinCode.objects.get(gathering=gathering).code == join.code
+
+
+def test_staff_close_answers_early_and_can_open_them_again(coordinator: Client, join: JoinCode) -> None:
+    gathering = join.gathering
+    phone = Client()
+    assert phone.get(reverse("voices:join_answer", kwargs={"code": join.code})).status_code == 200
+    assert "Close answers from phones now" in coordinator.get(setup_url(gathering)).content.decode()
+
+    response = coordinator.post(setup_url(gathering, "voices:join_close"), follow=True)
+    assert "Answers from phones are closed: the code no longer works" in response.content.decode()
+    join.refresh_from_db()
+    assert not is_open(join)
+    assert AuditEvent.objects.filter(action="voices.join_code_closed").count() == 1
+    ended = phone.get(reverse("voices:join_answer", kwargs={"code": join.code}))
+    assert ended.status_code == 410
+    sent = phone.post(
+        reverse("voices:join_answer", kwargs={"code": join.code}),
+        {"uuid": str(uuid.uuid4()), "text": "Too late?", "identify": "anonymous"},
+    )
+    assert sent.status_code == 410
+    assert not Contribution.objects.filter(text="Too late?").exists()
+
+    # Closing twice says so and changes nothing; opening again keeps the code.
+    again = coordinator.post(setup_url(gathering, "voices:join_close"), follow=True)
+    assert "already closed" in again.content.decode()
+    assert AuditEvent.objects.filter(action="voices.join_code_closed").count() == 1
+    coordinator.post(setup_url(gathering))
+    join.refresh_from_db()
+    assert is_open(join)
+    assert phone.get(reverse("voices:join_answer", kwargs={"code": join.code})).status_code == 200
 
 
 def test_a_cancelled_or_long_past_gathering_cannot_be_opened(coordinator: Client, hub: Hub) -> None:
