@@ -92,6 +92,21 @@ def test_every_page_passes_axe(
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, (
             f"{url} is wider than a phone ({PHONE_WIDTH} px): {wider}"
         )
-        page.screenshot(path=str(SCREENSHOTS / f"every-{name.replace(':', '-')}-phone.png"), full_page=True)
+        # Tables marked to stack show a block per row on a phone, every column in view.
+        stacked = page.evaluate(
+            """() => [...document.querySelectorAll("table.sbs-table--stack")].map((table) => ({
+                stacked: table.classList.contains("sbs-stacked"),
+                fits: table.scrollWidth <= table.parentElement.clientWidth + 1,
+                labelled: [...table.querySelectorAll("tbody td")].some((td) => td.dataset.label),
+            }))"""
+        )
+        assert all(t["stacked"] and t["fits"] for t in stacked), f"{url}: a table to stack did not: {stacked}"
+        if stacked:
+            assert any(t["labelled"] for t in stacked), f"{url}: no cell is named by its column"
+            check_page(page, f"every-{name.replace(':', '-')}-phone")  # axe on the stacked layout too
+        else:
+            page.screenshot(
+                path=str(SCREENSHOTS / f"every-{name.replace(':', '-')}-phone.png"), full_page=True
+            )
     finally:
         context.close()

@@ -316,8 +316,11 @@ def person_status(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_consents(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for(request.user, person_id)
     current = consents.consents_in_force(person)
-    rows = [(purpose, current.get(purpose.value)) for purpose in Consent.Purpose]
-    history = Consent.objects.filter(person=person, ended_at__isnull=False).select_related("recorded_by")[:50]
+    history = list(
+        Consent.objects.filter(person=person, ended_at__isnull=False).select_related("recorded_by")[:50]
+    )
+    ended = {consent.purpose for consent in history}  # "no" after a yes, rather than never asked
+    rows = [(purpose, current.get(purpose.value), purpose.value in ended) for purpose in Consent.Purpose]
     return render(
         request,
         "people/staff/person_consents.html",

@@ -313,7 +313,7 @@ def test_contribution_journey_access(
         assert "Opening hours" in page
         assert "Evening sessions" in page
         assert "We asked the council for a late key" in page
-        assert "1 of the updates below is on their own page" in page
+        assert "1 of the updates below has been passed on to them, on their own page" in page
 
 
 def test_contribution_journey_for_something_missing(client_for: Callable[..., Client], personas: Any) -> None:

@@ -279,6 +279,13 @@ def test_move_then_undo_puts_it_back_as_it_was(
     page = coordinator.get(theme_url(housing)).content.decode()
     assert contributions[0].text in page
     assert "Put here by the machine" in page
+    # Nothing is chosen for a person: a stray "Move" asks which theme, and moves nothing.
+    assert f'name="move-{tag.pk}-target">\n          <option value="">Choose a theme</option>' in page
+    stray = coordinator.post(
+        reverse("insights:tag_move", kwargs={"tag_id": tag.pk}), {f"move-{tag.pk}-target": ""}, follow=True
+    )
+    assert "Choose the theme to move it to" in stray.content.decode()
+    assert Tag.objects.get(pk=tag.pk).theme == housing
 
     response = coordinator.post(
         reverse("insights:tag_move", kwargs={"tag_id": tag.pk}), {f"move-{tag.pk}-target": str(money.pk)}

@@ -66,6 +66,12 @@ def test_a_coordinator_adds_a_person_then_records_verbal_consent_and_needs(hub: 
     assert response.status_code == 302
     assert SupportNeeds.objects.get(person=person).needs == ["step_free", "phone_reminders"]
 
+    # "No" says whether nothing was ever recorded, or a yes was withdrawn.
+    services.consent_withdraw(actor=given.recorded_by, person=person, purpose="store_support")
+    page = client.get(reverse("people:person_consents", args=[person.pk])).content.decode()
+    assert page.count("Nothing recorded yet") == len(Consent.Purpose) - 1
+    assert page.count("Withdrawn or ended: see the history below") == 1
+
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
@@ -205,7 +211,7 @@ def test_people_list_searches_by_name_and_phone_and_filters(
     services.person_request_make(actor=personas["member"], person=member_person, kind="forget")
     page = client.get(url, {"follow_up": "on"}).content.decode()
     assert "Marnie Quillfeather" in page
-    assert "Request to deal with" in page
+    assert "A request about their data to deal with" in page
     partial = client.get(url, {"q": "quill"}, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in partial
     assert "Marnie Quillfeather" in partial
