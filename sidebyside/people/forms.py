@@ -267,7 +267,7 @@ def _textarea(label: str, hint: str = "") -> forms.CharField:
         required=False,
         max_length=4000,
         help_text=hint,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"}),  # also for fields added later
     )
 
 
@@ -342,7 +342,11 @@ class ConsentForm(GovukForm):
 
     level = forms.ChoiceField(
         label="How may they be named?",
-        choices=Consent.Level.choices,
+        choices=[  # in staff's words: the model's own labels are the person's ("with my full name")
+            (Consent.Level.NAMED.value, "With their full name"),
+            (Consent.Level.FIRST_NAME.value, "With their first name only"),
+            (Consent.Level.ANONYMOUS.value, "Without their name"),
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": "Select how they may be named"},
     )

@@ -411,6 +411,7 @@ def person_needs_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     record = SupportNeeds.objects.filter(person=person).first()
     services.audit_read(actor=_actor(request), person=person, what="support_needs")
     form = SupportNeedsForm(request.POST or None, initial=SupportNeedsForm.initial_for(record))
+    form.fields["needs"].label = "What helps them take part?"  # staff's words, not the person's
     saved_now: list[tuple[str, str]] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

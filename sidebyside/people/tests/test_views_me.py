@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -681,3 +682,13 @@ def test_asking_to_be_forgotten_makes_a_request_and_erases_nothing(
     assert person.erased_at is None
     assert person.user.full_name == "Marnie Quillfeather"
     assert "You asked us to forget you" in _page(member.get(reverse("people:me")))
+
+
+def test_every_box_of_the_plan_form_looks_like_every_other_form_s(member: Any) -> None:
+    """The plan's questions are added to the form as it is made; they still get GOV.UK's text box
+    (a thin grey box is easy to miss on an old phone), and the consent tick box is full size."""
+    html = member.get(reverse("people:me_plan_edit")).content.decode()
+    boxes = re.findall(r"<textarea[^>]*>", html)
+    assert len(boxes) >= 10
+    assert all('class="govuk-textarea"' in box for box in boxes), boxes
+    assert "govuk-checkboxes--small" not in html

@@ -298,6 +298,17 @@ def test_needs_cannot_be_recorded_without_consent(client_for: Any, member_person
     assert response["Location"] == reverse("people:person_consent", args=[member_person.pk, "store_support"])
 
 
+def test_staff_forms_speak_of_the_person_not_as_them(client_for: Any, member_person: Person) -> None:
+    client = client_for("coordinator")
+    agree(member_person, Consent.Purpose.STORE_SUPPORT)
+    needs = client.get(reverse("people:person_needs_edit", args=[member_person.pk])).content.decode()
+    assert "What helps them take part?" in needs
+    assert "What helps you take part?" not in needs
+    consent = client.get(reverse("people:person_consent", args=[member_person.pk, "quote"])).content.decode()
+    assert "With their first name only" in consent
+    assert "With my" not in consent
+
+
 def test_status_change_stops_contact(client_for: Any, member_person: Person) -> None:
     agree(member_person, Consent.Purpose.CONTACT_SMS)
     client_for("coordinator").post(
