@@ -91,7 +91,8 @@ def hub_gatherings(request: HttpRequest, hub_id: int) -> HttpResponse:
     now = timezone.now()
     query = search_words(request.GET.get("q"), limit=100)
     gatherings = Gathering.objects.filter(hub=hub).annotate(
-        coming=Count("registrations", filter=Q(registrations__status=R.REGISTERED))
+        coming=Count("registrations", filter=Q(registrations__status=R.REGISTERED)),
+        came=Count("registrations", filter=Q(registrations__attendance=Registration.Attendance.ATTENDED)),
     )
     if query:
         gatherings = gatherings.filter(Q(title__icontains=query) | Q(venue__icontains=query))

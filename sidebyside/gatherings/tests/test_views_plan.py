@@ -239,6 +239,27 @@ def test_the_hub_list_searches_and_splits_coming_from_held(db: Any, coordinator:
     assert "Last month" not in found
 
 
+def test_held_gatherings_say_who_came_not_who_was_coming(db: Any, coordinator: Client, hub: Hub) -> None:
+    coming = make_gathering(hub, title="Next meeting")
+    recorded = make_gathering(hub, days=-7, title="Recorded meeting")
+    unrecorded = make_gathering(hub, days=-14, title="Unrecorded meeting")
+    for n, attendance in enumerate(["attended", "attended", "absent"]):
+        Registration.objects.create(
+            gathering=recorded,
+            person=add_member(hub, f"Came {n}"),
+            status="registered",
+            attendance=attendance,
+        )
+    Registration.objects.create(gathering=unrecorded, person=add_member(hub, "Maybe"), status="registered")
+    Registration.objects.create(gathering=coming, person=add_member(hub, "Soon"), status="registered")
+    page = errors_of(coordinator.get(reverse("gatherings:hub_gatherings", args=[hub.pk])))
+    assert "1 coming" in page.split("Held")[0]
+    held = page.split("Held")[1]
+    assert "2 came" in held
+    assert "who came not recorded" in held
+    assert "coming" not in held
+
+
 # --- Who is coming --------------------------------------------------------------------------
 
 
