@@ -133,26 +133,29 @@ def connect() -> None:
 # Writes ---------------------------------------------------------------------------------------
 
 
-def text_taken(programme: Programme, text: str, prompt: Prompt | None = None) -> bool:
-    """Has another question of the programme these words, whatever their case?"""
+def same_words(programme: Programme, text: str, prompt: Prompt | None = None) -> str | None:
+    """The words of another question of the programme that are these, whatever their case or
+    spacing, as that question has them; None if there is none."""
     from sidebyside.voices.models import Prompt
 
     others = Prompt.objects.filter(programme=programme)
     if prompt is not None:
         others = others.exclude(pk=prompt.pk)
     wanted = " ".join(text.split()).casefold()
-    return any(
-        " ".join(other.split()).casefold() == wanted for other in others.values_list("text", flat=True)
-    )
+    for other in others.values_list("text", flat=True):
+        if " ".join(other.split()).casefold() == wanted:
+            return other
+    return None
 
 
-def taken_message(text: str) -> str:
-    return f"There is already a question “{text}” in this programme: change the words, or use that one"
+def taken_message(existing: str) -> str:
+    """Says which question has these words: as it is written, not as they were typed again."""
+    return f"The programme already asks “{existing}”: change the words, or use that question"
 
 
 def _check_text(programme: Programme, text: str, prompt: Prompt | None = None) -> None:
-    if text_taken(programme, text, prompt):
-        raise ValidationError({"text": taken_message(text)})
+    if (existing := same_words(programme, text, prompt)) is not None:
+        raise ValidationError({"text": taken_message(existing)})
 
 
 @transaction.atomic

@@ -55,8 +55,8 @@ class PromptForm(GovukForm):
         text = " ".join(self.cleaned_data["text"].split())
         if not text:
             raise forms.ValidationError("Enter the question")
-        if library.text_taken(self.programme, text, self.prompt):
-            raise forms.ValidationError(library.taken_message(text))
+        if (existing := library.same_words(self.programme, text, self.prompt)) is not None:
+            raise forms.ValidationError(library.taken_message(existing))
         return text
 
     def clean_hint(self) -> str:
@@ -93,7 +93,9 @@ def _save(form: PromptForm, write: Any) -> str | None:
         for field, problems in error.message_dict.items():
             form.add_error(field if field in form.fields else None, problems)
     except IntegrityError:  # the same words saved a moment ago by someone else
-        form.add_error("text", library.taken_message(form.cleaned_data["text"]))
+        typed = form.cleaned_data["text"]
+        existing = library.same_words(form.programme, typed, form.prompt)
+        form.add_error("text", library.taken_message(existing or typed))
     else:
         return prompt.text
     return None

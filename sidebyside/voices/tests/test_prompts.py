@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from sidebyside.core.models import AuditEvent
 from sidebyside.hubs.models import Hub, Programme
@@ -159,7 +160,9 @@ def test_the_same_words_again_are_refused_by_name(
     html = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in html
-    assert "There is already a question" in html
+    # Named as the programme has it, not as typed again in capitals.
+    assert f"The programme already asks “{escape(asked.text)}”" in html
+    assert asked.text.upper() not in html.split("govuk-error-summary__list")[1].split("</ul>")[0]
     assert "kept hint" in html
     assert Prompt.objects.filter(programme=programme).count() == len(LIBRARY)
 
@@ -192,7 +195,7 @@ def test_changing_to_another_question_s_words_is_refused(
     other = LIBRARY[1].text
     response = facilitator.post(reverse("voices:prompt_edit", args=[asked.pk]), {"text": other, "hint": ""})
     assert response.status_code == 200
-    assert "There is already a question" in response.content.decode()
+    assert "The programme already asks" in response.content.decode()
     asked.refresh_from_db()
     assert asked.text == LIBRARY[0].text
 
