@@ -107,6 +107,10 @@ class BadFile(ValueError):
     """The file cannot be imported at all; the message says why, in plain words."""
 
 
+class FileGone(BadFile):
+    """The import's file is no longer kept (cleared after its time, or lost): upload it again."""
+
+
 @dataclass(frozen=True)
 class Table:
     header: list[str]
@@ -476,12 +480,12 @@ def row_uuid(job: ImportJob, number: int) -> uuid.UUID:
 def table_of(job: ImportJob) -> Table:
     """The job's file, read again. BadFile if it is gone or cannot be read."""
     if not job.file:
-        raise BadFile("The file of this import is no longer kept: upload it again")
+        raise FileGone("The file of this import is no longer kept: upload it again")
     try:
         with job.file.open("rb") as handle:
             data = handle.read()
     except OSError:
-        raise BadFile("The file of this import is no longer kept: upload it again") from None
+        raise FileGone("The file of this import is no longer kept: upload it again") from None
     return read_table(data, job.filename)
 
 

@@ -70,7 +70,9 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
         table = imports.table_of(job)
     except imports.BadFile as error:
         return render(
-            request, "voices/imports/unreadable.html", {"job": job, "hub": job.hub, "reason": str(error)}
+            request,
+            "voices/imports/unreadable.html",
+            {"job": job, "hub": job.hub, "reason": str(error), "gone": isinstance(error, imports.FileGone)},
         )
     form = MappingForm(
         _posted(request), header=table.header, initial=MappingForm.initial_for(imports.saved_mapping(job))
@@ -121,7 +123,9 @@ def import_preview(request: HttpRequest, job_id: int) -> HttpResponse:
         table = imports.table_of(job)
     except imports.BadFile as error:
         return render(
-            request, "voices/imports/unreadable.html", {"job": job, "hub": job.hub, "reason": str(error)}
+            request,
+            "voices/imports/unreadable.html",
+            {"job": job, "hub": job.hub, "reason": str(error), "gone": isinstance(error, imports.FileGone)},
         )
     seen = imports.preview(job, table)
     mapping = imports.saved_mapping(job)

@@ -626,7 +626,7 @@ def test_the_mapping_page_of_a_lost_file_says_so(coordinator: Client, hub: Hub) 
     job.file.delete(save=False)
     response = coordinator.get(reverse("voices:import_job", kwargs={"job_id": job.pk}))
     assert response.status_code == 200
-    assert "This file cannot be read" in response.content.decode()
+    assert "This file is no longer kept" in response.content.decode()
 
 
 # --- Who may ---------------------------------------------------------------------------------
@@ -692,3 +692,11 @@ def test_a_real_worker_process_runs_the_queued_import(coordinator: Client, hub: 
     job.refresh_from_db()
     assert (job.status, job.done, job.stored) == (ImportJob.Status.DONE, 5000, 4988)
     assert {error["row"] for error in job.errors} == bad
+
+
+def test_a_file_no_longer_kept_is_called_that_not_unreadable(coordinator: Client, hub: Hub) -> None:
+    job = ImportJob.objects.create(hub=hub, filename="old.csv", digest="2" * 64)  # its file cleared
+    page = coordinator.get(reverse("voices:import_job", kwargs={"job_id": job.pk})).content.decode()
+    assert "This file is no longer kept" in page
+    assert "This file cannot be read" not in page
+    assert "upload it again" in page
