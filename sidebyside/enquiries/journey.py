@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from sidebyside.enquiries.models import RAG_LABELS, Action, Enquiry, Evidence, Update
+from sidebyside.enquiries.models import Action, Enquiry, Evidence, Update
 from sidebyside.insights.models import Tag, Theme
 
 # What each stage means, in plain words, for the people whose words led there.
@@ -51,6 +51,11 @@ EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 class ThemeStep:
     id: int
     name: str
+
+
+# How an action stands, in the plain words of a journey (read by the people who said something,
+# not only by staff who use red, amber and green). Late ones say "Was due …" already.
+JOURNEY_RAG = {"red": "", "amber": "may be late", "green": "on track", "": ""}
 
 
 @dataclass(frozen=True)
@@ -188,7 +193,7 @@ def journeys(
                 status_label=action.get_status_display(),
                 status_colour=STATUS_COLOURS.get(Action.Status(action.status), "grey"),
                 rag=rag,
-                rag_label=RAG_LABELS[rag],
+                rag_label=JOURNEY_RAG[rag],
                 due_on=action.due_on,
                 overdue=action.is_overdue(today),
             )

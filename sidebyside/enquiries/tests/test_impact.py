@@ -99,6 +99,7 @@ def test_direct_evidence_leads_to_the_enquiry(world: dict[str, Any]) -> None:
         "green",
     )
     assert action.due_on == world["action"].due_on
+    assert action.rag_label == "on track"  # plain words, not "Green: on track"
     # Only the update meant for contributors.
     assert [(u.text, u.kind) for u in step.updates] == [("We asked the council for a late key", "we_did")]
 
@@ -408,3 +409,14 @@ def test_the_journey_goes_back_where_it_was_opened_from(
     ]:
         extra = {"HTTP_REFERER": came_from} if came_from else {}
         assert link in client.get(url, **extra).content.decode()
+
+
+def test_a_finished_action_shows_no_due_date_on_the_journey(
+    world: dict[str, Any], client_for: Callable[..., Client]
+) -> None:
+    Action.objects.filter(pk=world["action"].pk).update(status=Action.Status.DONE)
+    page = client_for("member").get(reverse("enquiries:my_impact")).content.decode()
+    assert "Open on Thursday evenings" in page
+    assert "Done" in page
+    assert world["action"].due_on.strftime("%-d %B %Y") not in page
+    assert "on track" not in page
