@@ -408,7 +408,15 @@ def gathering_people(request: HttpRequest, gathering_id: int) -> HttpResponse:
         gathering.registrations.select_related("person__user").order_by("person__user__full_name")
     )
     by_registration: dict[int, list[Reminder]] = {}
-    for reminder in Reminder.objects.filter(registration__gathering=gathering).select_related("message"):
+    reminders = list(
+        Reminder.objects.filter(registration__gathering=gathering).select_related(
+            "message", "registration__person"
+        )
+    )
+    _, not_now = _calls_still_wanted([r for r in reminders if r.outcome == Reminder.Outcome.CALL])
+    for reminder in not_now:  # shown as not sent, with why (never saved)
+        reminder.outcome = Reminder.Outcome.NOT_SENT
+    for reminder in reminders:
         by_registration.setdefault(reminder.registration_id, []).append(reminder)
     for registration in registrations:
         registration.reminder_list = by_registration.get(registration.pk, [])  # type: ignore[attr-defined]

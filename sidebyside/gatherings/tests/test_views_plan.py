@@ -452,6 +452,10 @@ def test_the_gathering_page_shows_who_was_not_reached_and_who_to_phone(
         in not_reached
     )
     assert Reminder.objects.filter(outcome="call", reason="").count() == 3  # shown, not saved
+    people = errors_of(coordinator.get(reverse("gatherings:gathering_people", args=[gathering.pk])))
+    assert "Has not agreed to phone calls: remind them another way" in people
+    assert 'Phoned<span class="govuk-visually-hidden"> Wes Withdrew' not in people
+    assert people.count("To phone") == 1  # Vic only
 
     assert "Tam Paused" in page
     assert "Paused their involvement" in page
