@@ -551,7 +551,8 @@ def theme_split(request: HttpRequest, theme_id: int) -> HttpResponse:
     if not ids:
         message, field = "Choose the contributions to move into the new theme", "chosen"
     elif not name:
-        message, field = "Enter a name for the new theme", "name"
+        message = "Enter a name for the new theme" + (f" made from group {group}" if group else "")
+        field = "name"
     elif len(name) > 100:
         message, field = "Keep the name under 100 letters", "name"
     else:

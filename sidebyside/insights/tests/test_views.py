@@ -702,7 +702,7 @@ def test_a_mistake_in_a_suggested_split_keeps_the_groups_and_the_unticking(
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<a href="#group-2-name">Enter a name for the new theme</a>' in html
+    assert '<a href="#group-2-name">Enter a name for the new theme made from group 2</a>' in html
     assert f'id="group-2-{second[0]}" name="chosen" type="checkbox" value="{second[0]}">' in html  # unticked
     assert f'id="group-2-{second[1]}" name="chosen" type="checkbox" value="{second[1]}" checked>' in html
     first = groups[0]["contributions"][0].pk
