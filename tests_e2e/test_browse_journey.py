@@ -96,7 +96,7 @@ def test_a_coordinator_searches_downloads_and_adds_a_question(page: Page) -> Non
     page.get_by_role("link", name="Add a question").click()
     page.get_by_label("Question").fill(LIBRARY[0].text.upper())
     page.get_by_role("button", name="Add question").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("There is already a question")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The programme already asks")
     check_page(page, "prompts-duplicate")
     page.get_by_label("Question").fill("What would make it easier to come along?")
     page.get_by_role("button", name="Add question").click()
