@@ -477,7 +477,9 @@ def test_what_a_member_said_comes_back_to_them(
     said_here = page.get_by_role("list", name="Contributions").locator("li").filter(has_text=ANSWER)
     said_here.get_by_role("link", name=re.compile(r"^Journey\W+what happened to contribution \d+$")).click()
     expect(page.get_by_role("heading", name="What happened to it", level=1)).to_be_visible()
-    expect(page.get_by_text("1 of the updates below is on their own page")).to_be_visible()
+    expect(
+        page.get_by_text("1 of the updates below has been passed on to them, on their own page")
+    ).to_be_visible()
     expect(page.locator(".govuk-summary-list").last).to_contain_text(WE_DID)
     check_page(page, "loop-coordinator-journey")
     assert not phone_errors, f"console errors on the phone: {phone_errors}"

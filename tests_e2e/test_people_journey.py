@@ -67,7 +67,7 @@ def coordinator_adds_a_person(page: Page) -> tuple[Person, str]:
     expect(page.get_by_role("heading", name="Rowan Ellery-Marsh")).to_be_visible()
     check_page(page, "person-consents-empty")
     record_consent(page, "Contact me by text message")
-    record_consent(page, "Quote what I say in reports", level="With my first name only")
+    record_consent(page, "Quote what I say in reports", level="With their first name only")
     record_consent(
         page,
         "Keep a record of my support needs and my plan",
