@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -8,17 +9,21 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sidebyside.core.exceptions import VerificationRequired
 from sidebyside.dashboards import selectors
 from sidebyside.enquiries.measures import loop_closure
+from sidebyside.enquiries.models import Notice
+from sidebyside.gatherings.models import Registration
 from sidebyside.gatherings.selectors import recent_for_hub, upcoming_for_hub
 from sidebyside.hubs.access import get_hub_for, get_programme_for
 from sidebyside.hubs.models import Hub, Membership, Programme
 from sidebyside.hubs.roles import roles_of
 from sidebyside.notify import services as notify_services
 from sidebyside.notify.models import OutboxMessage
+from sidebyside.people.models import Person
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -69,6 +74,7 @@ def hub(request: HttpRequest, hub_id: int) -> HttpResponse:
         "dashboards/hub.html",
         {
             "hub": hub,
+            "for_you": _for_you(user, hub),
             "figures": figures,
             "upcoming": upcoming_for_hub(hub.pk),
             "recent": recent_for_hub(hub.pk),
@@ -80,6 +86,32 @@ def hub(request: HttpRequest, hub_id: int) -> HttpResponse:
             "can_see_programme": user.has_perm("hubs.view_programme", hub.programme),
         },
     )
+
+
+def _for_you(user: Any, hub: Hub) -> dict[str, Any] | None:
+    """For a member of the hub: news of what they said (updates passed on to them in the last
+    month) and the next gathering they are coming to here, so the page they land on says first
+    what is theirs. None for staff, who start elsewhere. Two queries."""
+    if Membership.Role.MEMBER not in roles_of(user).in_hub(hub.pk):
+        return None
+    person = Person.objects.filter(user_id=user.pk).first()
+    if person is None:
+        return None
+    now = timezone.now()
+    news = Notice.objects.filter(person=person, created_at__gte=now - datetime.timedelta(days=30)).count()
+    coming = (
+        Registration.objects.filter(
+            person=person,
+            status=Registration.Status.REGISTERED,
+            gathering__hub=hub,
+            gathering__ends_at__gte=now,
+            gathering__cancelled_at__isnull=True,
+        )
+        .select_related("gathering")
+        .order_by("gathering__starts_at")
+        .first()
+    )
+    return {"news": news, "next": coming.gathering if coming is not None else None}
 
 
 def _messages_programme(request: HttpRequest, programme_id: int) -> Programme:
