@@ -1,4 +1,4 @@
-// Tables marked "sbs-table--stack" show each row as a block on a phone, each cell under the
+// Tables marked "sbs-table--stack" show each row as a block on a phone, each cell beside the
 // name of its column, instead of a table wider than the screen. The names come from the
 // table's head; the table keeps its meaning for screen readers (ARIA table roles, which a
 // block layout would otherwise lose). Without JavaScript such a table scrolls in its box.
@@ -17,9 +17,9 @@ function visibleText(cell) {
   return copy.textContent.replace(/\s+/g, " ").trim();
 }
 
-for (const table of document.querySelectorAll("table.sbs-table--stack")) {
+function stack(table) {
   const headRow = table.tHead && table.tHead.rows[0];
-  if (!headRow) continue;
+  if (!headRow) return;
   const names = [];
   for (const th of headRow.cells) {
     for (let i = 0; i < th.colSpan; i += 1) names.push(visibleText(th));
@@ -40,3 +40,11 @@ for (const table of document.querySelectorAll("table.sbs-table--stack")) {
   }
   table.classList.add("sbs-stacked");
 }
+
+function stackWithin(root) {
+  root.querySelectorAll("table.sbs-table--stack:not(.sbs-stacked)").forEach(stack);
+}
+
+stackWithin(document);
+// Lists filtered as one types (htmx) bring new tables: stack those too.
+document.addEventListener("htmx:afterSettle", (event) => stackWithin(event.target));
