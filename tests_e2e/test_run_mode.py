@@ -122,6 +122,7 @@ def test_a_coordinator_runs_over_a_brew_by_keyboard(page: Page) -> None:
     live = page.locator("[data-run-announce]")
     expect(stage.get_by_role("heading", name="Think", level=2)).to_be_visible()
     expect(page.get_by_text("Step 1 of 3")).to_be_visible()
+    expect(page.get_by_role("link", name="Finish: who came and notes")).to_be_hidden()  # only at the end
     expect(page.locator("[data-run-nojs]")).to_be_hidden()
     clock(page).to_have_text("01:00")
     rules = page.get_by_role("region", name="Group agreement")
@@ -239,6 +240,7 @@ def test_a_coordinator_runs_over_a_brew_by_keyboard(page: Page) -> None:
     expect(live).to_have_text("Step 3 of 3: Reflect. 10 minutes.")
     expect(page.locator("[data-run-turns]")).to_be_hidden()
     expect(page.get_by_role("button", name="Next step")).to_be_disabled()
+    expect(page.get_by_role("link", name="Finish: who came and notes")).to_be_visible()
     expect(page.get_by_role("button", name="Previous step")).to_be_focused()
     clock(page).to_have_text("10:00")
     press(page, "Start", key="Space")

@@ -41,6 +41,7 @@
     addInput: root.querySelector("#run-add-name"),
     prev: $("prev"),
     next: $("next"),
+    finish: $("finish"),
     sound: $("sound"),
     rulesToggle: $("rules-toggle"),
     rulesList: root.querySelector("#run-rules-list"),
@@ -163,6 +164,8 @@
     el.guidance.hidden = !step.guidance;
     el.prev.disabled = state.step === 0;
     el.next.disabled = state.step === steps.length - 1;
+    // On the last step, the way on is out: to the gathering's page (who came, notes, the wall).
+    if (el.finish) el.finish.hidden = state.step !== steps.length - 1;
     el.turns.hidden = !inTurns();
     el.stage.classList.toggle("sbs-run__stage--turns", inTurns());
     el.nextSpeaker.hidden = !inTurns();
