@@ -50,6 +50,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 *("/enquiries/", "/actions/", "/evidence/", "/updates/", "/messages-to-leaders/"),
                 *(f"{at}actions/", f"{at}messages-to-leaders/"),
             )
+            if "leader" in roles.programme_roles.get(programme.pk, frozenset()):
+                # Partners own actions: theirs first (before "Enquiries", which it wins ties against).
+                yours = reverse("enquiries:actions", args=[programme.pk]) + "?show=yours"
+                entries.append(("Your actions", yours, (f"{at}actions/", "/actions/")))
             entries.append(("Enquiries", reverse("enquiries:board", args=[programme.pk]), enquiries))
             staff_roles = {"programme_admin"} & roles.programme_roles.get(programme.pk, frozenset())
             if staff_roles or any({"coordinator", "facilitator"} & r for r in roles.hub_roles.values()):

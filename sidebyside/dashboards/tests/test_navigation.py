@@ -84,3 +84,26 @@ def test_the_programme_dashboard_links_only_the_hubs_one_may_open(
     for hub_id in links["programme_admin"]:
         assert client_for("programme_admin").get(f"/hubs/{hub_id}/").status_code == 200
     assert client_for("coordinator").get(f"/hubs/{other_hub.pk}/").status_code == 404
+
+
+def test_a_partner_lead_has_their_actions_in_the_menu(
+    client_for: Callable[..., Client], programme: Programme, hub: Hub, personas: dict[str, Any]
+) -> None:
+    enquiry = services.enquiry_create(
+        actor=personas["coordinator"], programme=programme, title="Buses", framing="Too few", hubs=[hub]
+    )
+    action = services.action_create(
+        actor=personas["coordinator"], enquiry=enquiry, what="Ask", owner=personas["leader"]
+    )
+    client = client_for("leader")
+    page = client.get(reverse("enquiries:board", args=[programme.pk])).content.decode()
+    yours = reverse("enquiries:actions", args=[programme.pk]) + "?show=yours"
+    assert f'href="{yours}"' in page.replace("&amp;", "&")
+    assert "Your actions" in entries(client, reverse("enquiries:board", args=[programme.pk]))
+    assert current(client, yours) == ["Your actions"]
+    assert current(client, reverse("enquiries:action", args=[action.pk])) == ["Your actions"]
+    assert current(client, reverse("enquiries:board", args=[programme.pk])) == ["Enquiries"]
+    # Staff who do not own actions as partners do not get the entry.
+    assert "Your actions" not in entries(
+        client_for("coordinator"), reverse("enquiries:board", args=[programme.pk])
+    )
