@@ -34,15 +34,21 @@ def account_bar(client: Client, url: str) -> list[str]:
     return [text.strip() for text in re.findall(r"<(?:a|button)[^>]*>([^<]+)<", bar)]
 
 
-def test_the_current_page_is_marked_under_the_right_entry(
-    client_for: Callable[..., Client], programme: Programme, hub: Hub, personas: dict[str, Any]
-) -> None:
+def enquiry_with_action(programme: Programme, hub: Hub, personas: dict[str, Any], *, owner: str) -> Any:
+    """An enquiry of the hub with one action, owned by the persona ``owner``."""
     enquiry = services.enquiry_create(
         actor=personas["coordinator"], programme=programme, title="Buses", framing="Too few", hubs=[hub]
     )
     action = services.action_create(
-        actor=personas["coordinator"], enquiry=enquiry, what="Ask", owner=personas["coordinator"]
+        actor=personas["coordinator"], enquiry=enquiry, what="Ask", owner=personas[owner]
     )
+    return enquiry, action
+
+
+def test_the_current_page_is_marked_under_the_right_entry(
+    client_for: Callable[..., Client], programme: Programme, hub: Hub, personas: dict[str, Any]
+) -> None:
+    enquiry, action = enquiry_with_action(programme, hub, personas, owner="coordinator")
     client = client_for("coordinator")
     assert current(client, reverse("dashboards:programme", args=[programme.pk])) == ["Dashboard"]
     for url in (
@@ -89,12 +95,7 @@ def test_the_programme_dashboard_links_only_the_hubs_one_may_open(
 def test_a_partner_lead_has_their_actions_in_the_menu(
     client_for: Callable[..., Client], programme: Programme, hub: Hub, personas: dict[str, Any]
 ) -> None:
-    enquiry = services.enquiry_create(
-        actor=personas["coordinator"], programme=programme, title="Buses", framing="Too few", hubs=[hub]
-    )
-    action = services.action_create(
-        actor=personas["coordinator"], enquiry=enquiry, what="Ask", owner=personas["leader"]
-    )
+    _, action = enquiry_with_action(programme, hub, personas, owner="leader")
     client = client_for("leader")
     page = client.get(reverse("enquiries:board", args=[programme.pk])).content.decode()
     yours = reverse("enquiries:actions", args=[programme.pk]) + "?show=yours"
