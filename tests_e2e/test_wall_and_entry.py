@@ -118,7 +118,7 @@ def test_the_wall_updates_live_and_notes_are_typed_up_by_keyboard(page: Page) ->
     page.goto(f"/hubs/{gathering.hub.pk}/contributions/new/?gathering={gathering.pk}")
     expect(page.get_by_role("heading", name="Type up notes")).to_be_visible()
     check_page(page, "rapid-entry")
-    box = page.get_by_label("Notes, one a line")
+    box = page.get_by_label("Notes, one on each line")
     expect(box).to_be_focused()
     for number in range(1, 6):
         page.keyboard.type(f"Sticky note {number} #round1")
@@ -151,8 +151,8 @@ def test_the_wall_updates_live_and_notes_are_typed_up_by_keyboard(page: Page) ->
     assert typed.count() == 9
 
     # A bad line: explained, what was typed kept.
-    page.get_by_label("Notes, one a line").fill("#only #tags")
+    page.get_by_label("Notes, one on each line").fill("#only #tags")
     page.keyboard.press("Control+Enter")
     expect(page.locator(".govuk-error-summary")).to_contain_text("Line 1 has only tags")
-    expect(page.get_by_label("Notes, one a line")).to_have_value("#only #tags")
+    expect(page.get_by_label("Notes, one on each line")).to_have_value("#only #tags")
     check_page(page, "rapid-entry-error")

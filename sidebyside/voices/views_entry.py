@@ -59,7 +59,7 @@ class GatheringChoice(forms.ModelChoiceField):
 
 class EntryForm(GovukForm):
     lines = forms.CharField(
-        label="Notes, one a line",
+        label="Notes, one on each line",
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "true", "autocomplete": "off"}),

@@ -692,3 +692,8 @@ def test_every_box_of_the_plan_form_looks_like_every_other_form_s(member: Any) -
     assert len(boxes) >= 10
     assert all('class="govuk-textarea"' in box for box in boxes), boxes
     assert "govuk-checkboxes--small" not in html
+
+
+def test_a_name_not_given_does_not_read_like_one(member: Any) -> None:
+    html = member.get(reverse("people:me")).content.decode()
+    assert "Not given: we use your full name" in html

@@ -455,7 +455,8 @@ def test_a_download_with_a_filter_that_cannot_be_read_goes_back_to_say_so(
 
 
 def test_the_page_says_the_download_limit(coordinator: Client, hub: Hub, world: dict) -> None:
-    assert "up to 50,000 contributions" in page(coordinator, hub)
+    assert "up to 50,000 contributions. It leaves out" in page(coordinator, hub)  # no filters to speak of
+    assert "up to 50,000 contributions, with the filters you chose" in page(coordinator, hub, q="bus")
 
 
 def test_views_use_the_shared_page_size() -> None:
