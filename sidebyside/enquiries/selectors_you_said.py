@@ -12,7 +12,7 @@ The number of queries does not grow with the number of updates, enquiries or quo
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -47,6 +47,9 @@ class Card:
 
     update: Update
     quotes: list[Quote]
+    # The first card of its enquiry in its list: it alone says what was raised (the enquiry's
+    # framing); later ones show only their other quotes and what happened.
+    first: bool = True
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,17 @@ class Board:
     replies: list[Reply]
 
 
+def _firsts(made: list[Card]) -> list[Card]:
+    """The cards, each marked whether it is the first of its enquiry among them."""
+    seen: set[int] = set()
+    marked = []
+    for card in made:
+        key = card.update.enquiry_id or 0
+        marked.append(replace(card, first=key not in seen))
+        seen.add(key)
+    return marked
+
+
 def board(hub: Hub, *, names: bool, page_number: Any) -> Board:
     """One page of the board: up to ``PAGE_SIZE`` updates (older ones on later pages), split into
     what was done and what could not be changed; leaders' answers on the first page."""
@@ -164,8 +178,8 @@ def board(hub: Hub, *, names: bool, page_number: Any) -> Board:
     made = cards(list(page.object_list), hub, names=names)
     return Board(
         page=page,
-        we_did=[card for card in made if card.update.kind != COULD_NOT],
-        could_not=[card for card in made if card.update.kind == COULD_NOT],
+        we_did=_firsts([card for card in made if card.update.kind != COULD_NOT]),
+        could_not=_firsts([card for card in made if card.update.kind == COULD_NOT]),
         replies=replies(hub, names=names, limit=REPLIES_ON_BOARD) if page.number == 1 else [],
     )
 

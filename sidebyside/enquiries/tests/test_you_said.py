@@ -208,8 +208,13 @@ def test_newest_first(hub: Hub, world: Any, client_for: Callable[..., Client]) -
     later = services.update_post(
         actor=world["staff"], enquiry=world["enquiry"], text="We added a second evening"
     )
-    board = client_for("member").get(board_url(hub)).context["board"]
+    response = client_for("member").get(board_url(hub))
+    board = response.context["board"]
     assert [card.update for card in board.we_did] == [later, world["did"]]
+    # What was raised is said once for the enquiry in each section, on its newest card.
+    assert [card.first for card in board.we_did] == [True, False]
+    we_did = response.content.decode().split("What we could not change, and why", 1)[0]
+    assert we_did.count("Sessions end too early") == 1
 
 
 def test_leaders_replies_and_commitments(hub: Hub, world: Any, client_for: Callable[..., Client]) -> None:
