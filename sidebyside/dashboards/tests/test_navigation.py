@@ -86,7 +86,9 @@ def test_the_programme_dashboard_links_only_the_hubs_one_may_open(
     assert links["coordinator"] == {str(hub.pk)}
     assert links["programme_admin"] == {str(hub.pk), str(other_hub.pk), str(archived.pk)}
     page = client_for("coordinator").get(url).content.decode()
-    assert other_hub.name in page
+    assert f'{other_hub.name}<br><span class="govuk-body-s">Its page is for its own team</span>' in page
+    assert "How it meets: Not decided yet" in page  # the hub's way of meeting, labelled
+    assert "Its page is for its own team" not in client_for("programme_admin").get(url).content.decode()
     for hub_id in links["programme_admin"]:
         assert client_for("programme_admin").get(f"/hubs/{hub_id}/").status_code == 200
     assert client_for("coordinator").get(f"/hubs/{other_hub.pk}/").status_code == 404
