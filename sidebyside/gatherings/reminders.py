@@ -29,7 +29,7 @@ from sidebyside.core.dates import time_of_day
 from sidebyside.core.worker_loops import Throttle
 from sidebyside.gatherings.models import Gathering, Registration, Reminder, ReminderSettings
 from sidebyside.notify.services import message_enqueue
-from sidebyside.people.consent import may_contact
+from sidebyside.people.consent import cannot_reach
 from sidebyside.people.models import Person
 
 logger = logging.getLogger(__name__)
@@ -115,26 +115,10 @@ class Decision:
     to: str = ""
 
 
-NOT_SENT_REASONS = {
-    Person.Status.PAUSED: "Paused their involvement",
-    Person.Status.LEFT: "Has left",
-}
-
-
 def decide(person: Person, gathering: Gathering, now: datetime.datetime) -> Decision:
     channel = person.preferred_channel
-    if person.status != Person.Status.ACTIVE:
-        return Decision(Outcome.NOT_SENT, channel, NOT_SENT_REASONS[Person.Status(person.status)])
-    if not may_contact(person, channel):
-        return Decision(
-            Outcome.NOT_SENT, channel, f"Has not agreed to contact by {Channel(channel).label.lower()}"
-        )
-    if channel == Channel.SMS and not person.phone:
-        return Decision(Outcome.NOT_SENT, channel, "No mobile number")
-    if channel == Channel.EMAIL and not person.user.email:
-        return Decision(Outcome.NOT_SENT, channel, "No email address")
-    if channel == Channel.PHONE and not person.phone:
-        return Decision(Outcome.NOT_SENT, channel, "No phone number")
+    if reason := cannot_reach(person, channel):
+        return Decision(Outcome.NOT_SENT, channel, reason)
     if channel in (Channel.POST, Channel.WORKER):
         return Decision(
             Outcome.NOT_SENT,

@@ -35,12 +35,12 @@ from sidebyside.gatherings.forms import (
     WriteUpForm,
 )
 from sidebyside.gatherings.models import Gathering, Photo, Registration, Reminder, ReminderSettings, Series
-from sidebyside.gatherings.reminders import NOT_SENT_REASONS, hours_for
+from sidebyside.gatherings.reminders import hours_for
 from sidebyside.hubs.access import get_hub_for
 from sidebyside.hubs.models import Hub, Membership
 from sidebyside.notify.models import OutboxMessage
 from sidebyside.people.access import get_own_person
-from sidebyside.people.consent import contactable
+from sidebyside.people.consent import NOT_TAKING_PART, contactable
 from sidebyside.people.editing import clash
 from sidebyside.people.models import Person
 from sidebyside.people.selectors import support_needs_for
@@ -158,7 +158,7 @@ def _calls_still_wanted(calls: list[Reminder]) -> tuple[list[Reminder], list[Rem
             to_phone.append(reminder)
             continue
         if person.status != Person.Status.ACTIVE:
-            reminder.reason = NOT_SENT_REASONS.get(Person.Status(person.status), "Not taking part")
+            reminder.reason = NOT_TAKING_PART.get(Person.Status(person.status), "Not taking part")
         elif person.pk not in agreed:
             reminder.reason = "Has not agreed to phone calls: remind them another way"
         else:

@@ -57,6 +57,36 @@ def may_contact(person: Person, channel: str) -> bool:
     return may(person, Consent.CHANNEL_PURPOSES[Person.Channel(channel)])
 
 
+NOT_TAKING_PART = {
+    Person.Status.PAUSED: "Paused their involvement",
+    Person.Status.LEFT: "Has left",
+}
+
+
+def cannot_reach(person: Person, channel: str | None = None, *, agreed: Iterable[str] | None = None) -> str:
+    """Why the service cannot send the person anything by ``channel`` (their preferred way unless
+    given) now, in staff's words; "" when it can. A letter or a key worker is reached by a person,
+    not the service: "" for those too, once agreed. The reminders' own decision starts here.
+
+    ``agreed``: the purposes in force, when the caller has read them already (no query then)."""
+    channel = channel or person.preferred_channel
+    if person.status != Person.Status.ACTIVE:
+        return NOT_TAKING_PART.get(Person.Status(person.status), "Not taking part")
+    purpose = Consent.CHANNEL_PURPOSES[Person.Channel(channel)]
+    allowed = (
+        may_contact(person, channel) if agreed is None else (purpose in set(agreed) and not person.is_erased)
+    )
+    if not allowed:
+        return f"Has not agreed to contact by {Person.Channel(channel).label.lower()}"
+    if channel == Person.Channel.SMS and not person.phone:
+        return "No mobile number"
+    if channel == Person.Channel.EMAIL and not person.user.email:
+        return "No email address"
+    if channel == Person.Channel.PHONE and not person.phone:
+        return "No phone number"
+    return ""
+
+
 def contactable(people: Iterable[Person], channel: str) -> set[int]:
     """Of ``people``, the ids of those who may be contacted by ``channel``. One query for any number."""
     active = {p.pk for p in people if p.status == Person.Status.ACTIVE and not p.is_erased}

@@ -206,6 +206,8 @@ def me(request: HttpRequest) -> HttpResponse:
             "plan": plan,
             "asked_to_forget": PersonRequest.Kind.FORGET in open_requests,
             "paused": person.status != Person.Status.ACTIVE,
+            "cannot_reach": person.status == Person.Status.ACTIVE
+            and bool(consents.cannot_reach(person, agreed=current.keys())),
         },
     )
 

@@ -224,6 +224,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             **_tabs(request, person, "details"),
             "memberships": memberships,
             "open_requests": requests,
+            # Paused or left is said by their status; otherwise, why reminders would not reach them.
+            "cannot_reach": consents.cannot_reach(person) if person.status == Person.Status.ACTIVE else "",
             "can_change": request.user.has_perm("people.change_person", person),
             "can_erase": request.user.has_perm("people.erase_person", person),
             "export_formats": [("pdf", "Download as PDF"), ("json", "Download as JSON")],

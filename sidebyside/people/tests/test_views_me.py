@@ -697,3 +697,10 @@ def test_every_box_of_the_plan_form_looks_like_every_other_form_s(member: Any) -
 def test_a_name_not_given_does_not_read_like_one(member: Any) -> None:
     html = member.get(reverse("people:me")).content.decode()
     assert "Not given: we use your full name" in html
+
+
+def test_a_member_is_told_when_reminders_cannot_reach_them(member: Any, member_person: Person) -> None:
+    Person.objects.filter(pk=member_person.pk).update(preferred_channel="sms", phone="+447700900123")
+    assert "We cannot send you reminders by text message" in member.get(reverse("people:me")).content.decode()
+    agree(member_person, Consent.Purpose.CONTACT_SMS)
+    assert "We cannot send you reminders" not in member.get(reverse("people:me")).content.decode()

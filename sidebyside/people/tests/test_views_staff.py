@@ -404,3 +404,21 @@ def test_a_sign_in_card_signs_the_member_in_once_and_is_recorded(
 def test_no_sign_in_card_for_staff_accounts(client_for: Any, personas: Any) -> None:
     url = reverse("people:person_sign_in_card", args=[personas["facilitator"].person.pk])
     assert client_for("coordinator").get(url).status_code == 403
+
+
+def test_the_record_says_when_reminders_cannot_reach_them(client_for: Any, member_person: Person) -> None:
+    Person.objects.filter(pk=member_person.pk).update(preferred_channel="sms", phone="")
+    url = reverse("people:person", args=[member_person.pk])
+    page = client_for("coordinator").get(url).content.decode()
+    assert (
+        "Reminders and messages cannot reach them by text message: has not agreed to contact by text message"
+        in page
+    )
+    agree(member_person, Consent.Purpose.CONTACT_SMS)
+    page = client_for("coordinator").get(url).content.decode()
+    assert "cannot reach them by text message: no mobile number" in page
+    Person.objects.filter(pk=member_person.pk).update(phone="+447700900123")
+    assert "cannot reach them" not in client_for("coordinator").get(url).content.decode()
+    # Paused: their status says so; no second warning.
+    Person.objects.filter(pk=member_person.pk).update(status="paused", phone="")
+    assert "cannot reach them" not in client_for("coordinator").get(url).content.decode()
