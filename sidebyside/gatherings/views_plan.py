@@ -40,9 +40,9 @@ from sidebyside.hubs.access import get_hub_for
 from sidebyside.hubs.models import Hub, Membership
 from sidebyside.notify.models import OutboxMessage
 from sidebyside.people.access import get_own_person
-from sidebyside.people.consent import NOT_TAKING_PART, contactable
+from sidebyside.people.consent import cannot_reach, contactable
 from sidebyside.people.editing import clash
-from sidebyside.people.models import Person
+from sidebyside.people.models import Consent, Person
 from sidebyside.people.selectors import support_needs_for
 
 R = Registration.Status
@@ -149,21 +149,18 @@ def _calls_still_wanted(calls: list[Reminder]) -> tuple[list[Reminder], list[Rem
     """Of the reminders the worker left for a facilitator to phone: those to phone now, and those
     not to, with why. Someone may have paused, withdrawn their consent to phone calls or lost
     their number since the worker decided: they are not phoned against their wishes."""
-    people = [r.registration.person for r in calls]
-    agreed = contactable(people, Person.Channel.PHONE)
+    phone = Person.Channel.PHONE
+    agreed = contactable([r.registration.person for r in calls], phone)  # one query for them all
+    calls_agreed = [Consent.CHANNEL_PURPOSES[phone]]
     to_phone, not_now = [], []
     for reminder in calls:
         person = reminder.registration.person
-        if person.pk in agreed and person.phone:
+        why = cannot_reach(person, phone, agreed=calls_agreed if person.pk in agreed else [])
+        if not why:
             to_phone.append(reminder)
             continue
-        if person.status != Person.Status.ACTIVE:
-            reminder.reason = NOT_TAKING_PART.get(Person.Status(person.status), "Not taking part")
-        elif person.pk not in agreed:
-            reminder.reason = "Has not agreed to phone calls: remind them another way"
-        else:
-            reminder.reason = "No phone number"
-        not_now.append(reminder)  # ``reason`` is shown, never saved: the worker's row stays as it was
+        reminder.reason = why  # shown, never saved: the worker's row stays as it was
+        not_now.append(reminder)
     return to_phone, not_now
 
 

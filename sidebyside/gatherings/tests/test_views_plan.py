@@ -444,7 +444,7 @@ def test_the_gathering_page_shows_who_was_not_reached_and_who_to_phone(
     for name in ("Wes Withdrew", "Xan Nonumber", "+447700900556"):
         assert name not in to_phone
     assert (
-        'Wes Withdrew</td><td class="govuk-table__cell">Reminder by phone call</td><td class="govuk-table__cell">Has not agreed to phone calls: remind them another way'
+        'Wes Withdrew</td><td class="govuk-table__cell">Reminder by phone call</td><td class="govuk-table__cell">Has not agreed to contact by phone call'
         in not_reached
     )
     assert (
@@ -453,7 +453,7 @@ def test_the_gathering_page_shows_who_was_not_reached_and_who_to_phone(
     )
     assert Reminder.objects.filter(outcome="call", reason="").count() == 3  # shown, not saved
     people = errors_of(coordinator.get(reverse("gatherings:gathering_people", args=[gathering.pk])))
-    assert "Has not agreed to phone calls: remind them another way" in people
+    assert "Has not agreed to contact by phone call" in people
     assert 'Phoned<span class="govuk-visually-hidden"> Wes Withdrew' not in people
     assert people.count("To phone") == 1  # Vic only
 
