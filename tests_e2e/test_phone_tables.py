@@ -3,6 +3,7 @@ is filtered as one types (htmx puts a new table in)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +46,10 @@ def test_the_people_list_stacks_on_a_phone_before_and_after_a_search(
 
         page.get_by_label("Search by name, email or phone").fill("Marnie")
         expect(page.locator("table.sbs-table--stack tbody tr")).to_have_count(1)
+        # The live search shows where it is in the address bar, with the name sealed.
+        expect(page).to_have_url(re.compile(r"\?find="))
+        assert "Marnie" not in page.url
+        assert "marnie" not in page.url
         expect(page.locator("table.sbs-table--stack tbody td").first).to_have_attribute("data-label", "Name")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         check_page(page, "people-phone-searched")

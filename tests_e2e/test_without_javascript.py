@@ -38,6 +38,22 @@ def test_sign_in_and_search_work_without_javascript(browser: Browser, live_serve
         expect(page.locator("table")).not_to_contain_text("Constabulary")
         # axe needs JavaScript, so it checks these same server-rendered pages in the other journeys.
         page.screenshot(path=str(SCREENSHOTS / "no-js-organisations.png"), full_page=True)
+
+        # The people search is posted, and leads to an address with the name sealed.
+        from sidebyside.accounts.models import User
+
+        member = User.objects.get(email="cambridge-south.2@example.org")
+        surname = member.full_name.split()[-1]
+        page.goto(f"/programmes/{programme.pk}/people/")
+        page.get_by_label("Search by name, email or phone").fill(surname)
+        page.get_by_role("button", name="Search").click()
+        expect(page.locator("table")).to_contain_text(member.full_name)
+        assert "find=" in page.url
+        assert surname not in page.url
+        assert surname.lower() not in page.url
+        page.reload()  # going back to it, or reloading, keeps the search
+        expect(page.get_by_label("Search by name, email or phone")).to_have_value(surname)
+        expect(page.locator("table")).to_contain_text(member.full_name)
     finally:
         context.close()
 

@@ -29,6 +29,7 @@ from sidebyside.core.forms import GovukForm
 from sidebyside.core.models import AuditEvent
 from sidebyside.core.params import row_id
 from sidebyside.core.qr import qr_svg
+from sidebyside.core.sealed import ENDED, kept_query, opened, sealed_address
 from sidebyside.hubs.access import get_hub_for, get_programme_for
 from sidebyside.hubs.models import Hub, Membership
 from sidebyside.people import consent as consents
@@ -82,36 +83,45 @@ class PeopleSearchForm(GovukForm):
 
 
 def _people_list(request: HttpRequest, hubs: list[Hub], context: dict[str, Any]) -> HttpResponse:
-    """The people of ``hubs``: search, filters, a page of 50 with follow-up flags."""
-    search = PeopleSearchForm(request.GET or None, hubs=hubs if len(hubs) > 1 else [])
+    """The people of ``hubs``: search, filters, a page of 50 with follow-up flags.
+
+    The search form is posted and answered with a redirect to this list with the words sealed
+    (``core.sealed``), so no name, phone number or email address is ever in an address, a
+    browser's history or a server's log."""
+    if request.method == "POST":
+        return sealed_address(request)
+    data, ended = opened(request.GET)
+    search = PeopleSearchForm(data if data or ended else None, hubs=hubs if len(hubs) > 1 else [])
     filters = selectors.PeopleFilters()
     if search.is_valid():
-        data = search.cleaned_data
+        cleaned = search.cleaned_data
         filters = selectors.PeopleFilters(
-            query=data["q"].strip(),
-            hub_id=int(data["hub"]) if data.get("hub") else None,
-            expertise=data["expertise"],
-            status=data["status"],
-            follow_up=data["follow_up"],
+            query=cleaned["q"].strip(),
+            hub_id=int(cleaned["hub"]) if cleaned.get("hub") else None,
+            expertise=cleaned["expertise"],
+            status=cleaned["status"],
+            follow_up=cleaned["follow_up"],
         )
+    if ended:
+        search.add_error("q", ENDED)
     people = selectors.people_for(hubs, filters)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_follow_up(page.object_list)
-    query_string = request.GET.copy()
-    query_string.pop("page", None)
     template = "people/staff/people_list.html" + ("#results" if request.htmx else "")  # type: ignore[attr-defined]
     context |= {
         "search": search,
+        "form": search,  # for the error summary
         "filters": filters,
         "page": page,
         "today": timezone.localdate(),
-        "query_string": query_string.urlencode(),
+        "query_string": kept_query(request.GET, ended=ended),
         "hubs_of": selectors.hubs_of(page.object_list, hubs) if len(hubs) > 1 else {},
     }
     return render(request, template, context)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def hub_people(request: HttpRequest, hub_id: int) -> HttpResponse:
     hub = get_hub_for(request.user, hub_id, need="people")
     audit(actor=request.user, action="hub.people_viewed", obj=hub)
@@ -128,6 +138,7 @@ def hub_people(request: HttpRequest, hub_id: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def programme_people(request: HttpRequest, programme_id: int) -> HttpResponse:
     """Everyone in the hubs of the programme that the user looks after, with a hub filter."""
     programme = get_programme_for(request.user, programme_id)

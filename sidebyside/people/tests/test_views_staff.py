@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import parse_qs, quote, quote_plus, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from conftest import make_user, verify_session
 from sidebyside.core.models import AuditEvent
+from sidebyside.core.sealed import unseal
 from sidebyside.core.tests.test_qr import assert_scales_whole
 from sidebyside.hubs.models import Membership
 from sidebyside.people import consent, services
@@ -197,24 +199,95 @@ def test_a_named_buddy_may_read_the_plan_once_verified(
     assert client.get(reverse("people:person_edit", args=[member_person.pk])).status_code == 403
 
 
+def _search(client: Any, url: str, **fields: str) -> str:
+    """Post the people search as the form does, follow it, and return the page."""
+    response = client.post(url, fields)
+    assert response.status_code == 302
+    return client.get(response["Location"]).content.decode()
+
+
 def test_people_list_searches_by_name_and_phone_and_filters(
     hub: Any, client_for: Any, member_person: Person, personas: Any
 ) -> None:
     Person.objects.filter(pk=member_person.pk).update(phone="+447700900555")
     client = client_for("coordinator")
     url = reverse("people:hub_people", args=[hub.pk])
-    assert "Marnie Quillfeather" in client.get(url, {"q": "07700 900555"}).content.decode()
-    assert "Marnie Quillfeather" in client.get(url, {"q": "quill"}).content.decode()
-    assert "Marnie Quillfeather" not in client.get(url, {"q": "zzz"}).content.decode()
-    assert "Marnie Quillfeather" not in client.get(url, {"status": "paused"}).content.decode()
-    assert "Marnie Quillfeather" not in client.get(url, {"follow_up": "on"}).content.decode()
+    assert "Marnie Quillfeather" in _search(client, url, q="07700 900555")
+    assert "Marnie Quillfeather" in _search(client, url, q="quill")
+    assert "Marnie Quillfeather" not in _search(client, url, q="zzz")
+    assert "Marnie Quillfeather" not in _search(client, url, status="paused")
+    assert "Marnie Quillfeather" not in _search(client, url, follow_up="on")
     services.person_request_make(actor=personas["member"], person=member_person, kind="forget")
-    page = client.get(url, {"follow_up": "on"}).content.decode()
+    page = _search(client, url, follow_up="on")
     assert "Marnie Quillfeather" in page
     assert "A request about their data to deal with" in page
-    partial = client.get(url, {"q": "quill"}, headers={"HX-Request": "true"}).content.decode()
+    # The live search: htmx follows the redirect, asking for the results only.
+    sealed = client.post(url, {"q": "quill"}, headers={"HX-Request": "true"})["Location"]
+    assert sealed.startswith(url + "?find=")
+    partial = client.get(sealed, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in partial
     assert "Marnie Quillfeather" in partial
+
+
+def test_people_search_words_never_appear_in_the_address(
+    hub: Any, client_for: Any, member_person: Person
+) -> None:
+    """A name, phone number or email typed into the search is sealed in the address it leads
+    to: the browser's history and any server's log see only ciphertext."""
+    Person.objects.filter(pk=member_person.pk).update(phone="+447700900555")
+    client = client_for("coordinator")
+    url = reverse("people:hub_people", args=[hub.pk])
+    for typed in ("Quillfeather", "07700 900555", "marnie@example.org"):
+        response = client.post(url, {"q": typed, "status": "active"})
+        location = response["Location"]
+        assert location.startswith(url + "?")
+        for piece in (typed, typed.lower(), quote_plus(typed), quote(typed), "Quill", "900555"):
+            assert piece not in location
+        assert "status=active" in location  # the filters that say nothing of anyone stay readable
+    page = client.get(client.post(url, {"q": "quill"})["Location"])
+    assert "Marnie Quillfeather" in page.content.decode()
+    assert 'value="quill"' in page.content.decode()  # the box shows what was typed
+    # The next page of results keeps the search, sealed.
+    assert page.context["query_string"].startswith("find=")
+    # An address from before searches were sealed is not read for words: it shows everyone.
+    old = client.get(url, {"q": "zzz"})
+    assert "Marnie Quillfeather" in old.content.decode()
+
+
+def test_a_sealed_search_that_ended_or_was_changed_asks_again(
+    hub: Any, client_for: Any, member_person: Person, settings: Any
+) -> None:
+    client = client_for("coordinator")
+    url = reverse("people:hub_people", args=[hub.pk])
+    location = client.post(url, {"q": "zzz", "status": "active"})["Location"]
+    token = parse_qs(urlsplit(location).query)["find"][0]
+    assert unseal(token) == "zzz"
+    assert unseal(token, max_age=-1) is None  # older than it may be
+    for changed in (token[:-4] + "AAAA", "not-a-search", "é" * 10, "x" * 5000):
+        response = client.get(url, {"find": changed, "status": "active"})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "There is a problem" in page
+        assert "That search has ended. Type what you were looking for again" in page
+        assert "Marnie Quillfeather" in page  # the other filters still apply; the words are gone
+        assert "find=" not in response.context["query_string"]
+        assert "status=active" in response.context["query_string"]
+    # A new secret key ends every sealed search; the old one, kept as a fallback, still reads.
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "another-" + old_key
+    assert unseal(token) is None
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    assert unseal(token) == "zzz"
+
+
+def test_people_search_with_errors_keeps_what_was_typed(hub: Any, client_for: Any) -> None:
+    client = client_for("coordinator")
+    url = reverse("people:hub_people", args=[hub.pk])
+    response = client.get(client.post(url, {"q": "quill", "status": "no-such-status"})["Location"])
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert 'value="quill"' in page
+    assert "quill" not in response.context["query_string"]
 
 
 def test_in_the_people_list_ones_own_name_leads_to_ones_own_details(
@@ -255,6 +328,9 @@ def test_people_list_query_count_does_not_grow(
     # The filter agrees with the flags: everyone added has both reasons, the member neither.
     with django_assert_max_num_queries(14):
         followed = client.get(url, {"follow_up": "on"})
+    with django_assert_max_num_queries(14):
+        live = client.get(url, {"follow_up": "on"}, headers={"HX-Request": "true"})
+    assert live.context["page"].paginator.count == 33
     assert followed.context["page"].paginator.count == 33
 
 
