@@ -155,3 +155,14 @@ def client_for(personas: dict[str, User | None]) -> Callable[..., Client]:
         return client
 
     return make
+
+
+def sealed(params: dict[str, Any], words: str = "q") -> dict[str, Any]:
+    """``params`` for a search page's address, as its posted form leads to it: ``words`` sealed."""
+    from sidebyside.core.sealed import SEALED, seal
+
+    found = dict(params)
+    typed = str(found.pop(words, "") or "").strip()
+    if typed:
+        found[SEALED] = seal(typed)
+    return found

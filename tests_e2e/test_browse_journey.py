@@ -68,6 +68,8 @@ def test_a_coordinator_searches_downloads_and_adds_a_question(page: Page) -> Non
     page.get_by_label("Search the words").fill("listening")
     page.get_by_role("button", name="Show results").click()
     expect(page.get_by_role("heading", name="1 contribution matching “listening”")).to_be_visible()
+    assert "find=" in page.url  # what was searched for travels sealed, never as typed
+    assert "listening" not in page.url
     check_page(page, "browse-search")
 
     # A date that does not exist is named; what was typed stays.

@@ -15,9 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from sidebyside.core.audit import audit
+from sidebyside.core.sealed import ENDED, SEALED, kept_query, opened, sealed_address, sealed_query
 from sidebyside.hubs.models import Hub
 from sidebyside.voices import export
 from sidebyside.voices.access import get_voices_hub_for
@@ -28,24 +29,34 @@ from sidebyside.voices.search import highlights
 PAGE_SIZE = 50
 
 
-def _filters_from(hub: Hub, may_moderate: bool, data: QueryDict) -> BrowseForm:
-    filled = QueryDict(_query_string(data))
-    form = BrowseForm(filled or None, hub=hub, may_moderate=may_moderate)
+def _filters_from(hub: Hub, may_moderate: bool, data: QueryDict, *, posted: bool = False) -> BrowseForm:
+    """The filters in ``data``: a posted form as it is, or an address with its words sealed
+    (``core.sealed``; words that can no longer be read are an error on the search box)."""
+    filled, ended = (data.copy(), False) if posted else opened(data)
+    for unused in ("page", "csrfmiddlewaretoken"):
+        filled.pop(unused, None)
+    form = BrowseForm(filled if filled or ended else None, hub=hub, may_moderate=may_moderate)
     form.is_valid()
+    if ended:
+        form.add_error("q", ENDED)
     return form
 
 
-def _query_string(data: QueryDict) -> str:
-    kept = data.copy()
-    for unused in ("page", "csrfmiddlewaretoken"):
-        kept.pop(unused, None)
-    return kept.urlencode()
+def _query_string(data: QueryDict, form: BrowseForm, *, posted: bool = False) -> str:
+    """The filters for the next page and the downloads, the words sealed."""
+    if posted:
+        return sealed_query(data)
+    return kept_query(data, ended="q" in form.errors and SEALED in data)
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def hub_contributions(request: HttpRequest, hub_id: int) -> HttpResponse:
+    """The filters are posted and answered with this page's address, the words sealed, so what
+    was searched for (a name, a phone number) is never in an address or a log."""
     hub = get_voices_hub_for(request.user, hub_id, "view")
+    if request.method == "POST":
+        return sealed_address(request)
     may_moderate = request.user.has_perm("voices.moderate", hub)
     form = _filters_from(hub, may_moderate, request.GET)
     filters = form.filters()
@@ -65,7 +76,7 @@ def hub_contributions(request: HttpRequest, hub_id: int) -> HttpResponse:
             "form": form,
             "filters": filters,
             "page": page,
-            "query_string": _query_string(request.GET),
+            "query_string": _query_string(request.GET, form),
             "may_moderate": may_moderate,
             "max_rows": export.MAX_ROWS,
         },
@@ -74,11 +85,12 @@ def hub_contributions(request: HttpRequest, hub_id: int) -> HttpResponse:
 
 def _download(request: HttpRequest, hub_id: int, kind: str) -> HttpResponse:
     hub = get_voices_hub_for(request.user, hub_id, "view")
-    data = request.POST if request.method == "POST" else request.GET
-    form = _filters_from(hub, False, data)
+    posted = request.method == "POST"
+    data = request.POST if posted else request.GET
+    form = _filters_from(hub, False, data, posted=posted)
     filters = form.filters()
     back = reverse("voices:hub_contributions", args=[hub.pk])
-    if query := _query_string(data):
+    if query := _query_string(data, form, posted=posted):
         back += f"?{query}"
     if form.errors:  # the list says what to correct; nothing is downloaded without a filter asked for
         return redirect(back)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from conftest import sealed
 from sidebyside.accounts.models import User
 from sidebyside.core.models import AuditEvent
 from sidebyside.gatherings.models import Gathering
@@ -117,13 +118,13 @@ def world(hub: Hub, other_hub: Hub, personas: Any) -> dict[str, Any]:
 
 
 def page(client: Client, hub: Hub, **params: Any) -> str:
-    response = client.get(reverse("voices:hub_contributions", args=[hub.pk]), params)
+    response = client.get(reverse("voices:hub_contributions", args=[hub.pk]), sealed(params))
     assert response.status_code == 200
     return response.content.decode()
 
 
 def shown(client: Client, hub: Hub, **params: Any) -> set[str]:
-    response = client.get(reverse("voices:hub_contributions", args=[hub.pk]), params)
+    response = client.get(reverse("voices:hub_contributions", args=[hub.pk]), sealed(params))
     assert response.status_code == 200
     return {c.text for c in response.context["page"].object_list}
 
@@ -197,7 +198,7 @@ def test_search_with_other_filters(coordinator: Client, hub: Hub, world: dict) -
 
 @pytest.mark.parametrize("text", ['"', "NEAR(", "🙂", "x" * 1000, "\x00", "-", "a OR", "'; --"])
 def test_odd_search_text_is_never_an_error(coordinator: Client, hub: Hub, world: dict, text: str) -> None:
-    response = coordinator.get(reverse("voices:hub_contributions", args=[hub.pk]), {"q": text})
+    response = coordinator.get(reverse("voices:hub_contributions", args=[hub.pk]), sealed({"q": text}))
     assert response.status_code == 200
 
 
@@ -251,9 +252,12 @@ def test_fifty_a_page(coordinator: Client, hub: Hub) -> None:
     first = coordinator.get(reverse("voices:hub_contributions", args=[hub.pk]))
     assert len(first.context["page"].object_list) == 50
     assert "Page 1 of 2" in first.content.decode()
-    second = coordinator.get(reverse("voices:hub_contributions", args=[hub.pk]), {"page": 2, "q": "note"})
+    second = coordinator.get(
+        reverse("voices:hub_contributions", args=[hub.pk]), sealed({"page": 2, "q": "note"})
+    )
     assert len(second.context["page"].object_list) == 10
-    assert "q=note&amp;page=1" in second.content.decode()
+    assert f"?{second.context['query_string']}&amp;page=1" in second.content.decode()
+    assert second.context["query_string"].startswith("find=")
 
 
 # --- Safeguarding ------------------------------------------------------------------------------
@@ -318,6 +322,7 @@ def test_the_page_s_query_count_does_not_grow_with_rows(
 ) -> None:
     url = reverse("voices:hub_contributions", args=[hub.pk])
     _fill(hub, world["march"], world["blocks"], 10)
+    params = sealed(params)
     coordinator.get(url, params)
     with CaptureQueriesContext(connection) as ten:
         assert coordinator.get(url, params).status_code == 200
@@ -335,7 +340,7 @@ def test_the_page_s_query_count_does_not_grow_with_rows(
 
 def download(client: Client, hub: Hub, kind: str, method: str = "get", **params: Any) -> Any:
     url = reverse(f"voices:hub_contributions_{kind}", args=[hub.pk])
-    return getattr(client, method)(url, params)
+    return getattr(client, method)(url, sealed(params) if method == "get" else params)
 
 
 def csv_rows(response: Any) -> list[list[str]]:
@@ -467,3 +472,47 @@ def test_what_the_search_found_is_marked(coordinator: Client, hub: Hub, world: d
     html = page(coordinator, hub, q="costing")  # found by its stem, marked as it was written
     assert 'The bus fare <mark class="sbs-found">costs</mark> too much' in html
     assert '<mark class="sbs-found">' not in page(coordinator, hub)
+
+
+def test_what_was_searched_for_never_travels_in_an_address(
+    coordinator: Client, hub: Hub, world: dict
+) -> None:
+    """Someone searching what people said for a phone number or a name (to find what needs
+    redacting, say) leaves it in no address: the filters are posted, the words sealed."""
+    url = reverse("voices:hub_contributions", args=[hub.pk])
+    response = coordinator.post(url, {"q": "07700 900123", "channel": "sms", "csrfmiddlewaretoken": "x"})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert "07700" not in location
+    assert "900123" not in location
+    assert "csrfmiddlewaretoken" not in location
+    assert "channel=sms" in location
+    followed = coordinator.get(location)
+    html = followed.content.decode()
+    assert 'value="07700 900123"' in html  # the box shows what was typed
+    assert "07700" not in followed.context["query_string"]
+    # The downloads carry the same sealed words, and read them.
+    assert "?" + followed.context["query_string"].replace("&", "&amp;") in html
+    bus = coordinator.get(coordinator.post(url, {"q": "bus"})["Location"])
+    downloaded = coordinator.get(
+        reverse("voices:hub_contributions_csv", args=[hub.pk]) + "?" + bus.context["query_string"]
+    )
+    rows = csv_rows(downloaded)
+    assert rows[1:]
+    assert all("bus" in " ".join(row).lower() for row in rows[1:])
+
+
+def test_a_search_that_ended_is_asked_for_again(coordinator: Client, hub: Hub, world: dict) -> None:
+    url = reverse("voices:hub_contributions", args=[hub.pk])
+    response = coordinator.get(url, {"find": "no-longer-readable", "channel": "sms"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "That search has ended. Type what you were looking for again" in html
+    assert "No results yet" in html
+    assert response.context["query_string"] == "channel=sms"
+    download = coordinator.get(reverse("voices:hub_contributions_csv", args=[hub.pk]), {"find": "old"})
+    assert download.status_code == 302  # back to the list, which says what to do
+    # Plain words in an address are not read at all.
+    assert shown(coordinator, hub) == {
+        c.text for c in coordinator.get(url, {"q": "bus"}).context["page"].object_list
+    }
