@@ -189,6 +189,7 @@ def test_suggest_and_review_themes(page: Page) -> None:
     page.get_by_label("Words to look for").fill("appointment")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_text("matching “appointment”")).to_be_visible()
+    assert "appointment" not in page.url  # the words travel sealed
     expect(page.locator("mark.sbs-found").first).to_contain_text("appointment")
     check_page(page, "search")
     # A quote found leads to what happened to it.

@@ -65,22 +65,25 @@ SEALED = "find"  # the query parameter that carries the sealed words
 _NOT_KEPT = ("page", "csrfmiddlewaretoken")
 
 
-def sealed_query(data: QueryDict, *, words: str = "q") -> str:
+def sealed_query(data: QueryDict, *, words: str = "q", leave_out: tuple[str, ...] = ()) -> str:
     """``data`` (a posted search form) as a query string: each field as it is, but ``words``
-    sealed under ``SEALED``; empty fields, the page number and the CSRF token left out."""
+    sealed under ``SEALED``; empty fields, the page number, the CSRF token and ``leave_out``
+    left out."""
     params = QueryDict(mutable=True)
     typed = data.get(words, "").strip()
     if typed:
         params[SEALED] = seal(typed)
     for name, values in data.lists():
-        if name not in (words, SEALED, *_NOT_KEPT):
+        if name not in (words, SEALED, *_NOT_KEPT, *leave_out):
             params.setlist(name, [value for value in values if value])
     return params.urlencode()
 
 
-def sealed_address(request: HttpRequest, *, words: str = "q") -> HttpResponseRedirect:
+def sealed_address(
+    request: HttpRequest, *, words: str = "q", leave_out: tuple[str, ...] = ()
+) -> HttpResponseRedirect:
     """A redirect to this page for the search posted, its words sealed."""
-    query = sealed_query(request.POST, words=words)
+    query = sealed_query(request.POST, words=words, leave_out=leave_out)
     return HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
 
 

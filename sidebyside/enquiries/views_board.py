@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sidebyside.accounts.models import User
 from sidebyside.core.forms import add_service_errors
 from sidebyside.core.params import row_id, search_words
+from sidebyside.core.sealed import ENDED, SEALED, opened, seal, sealed_address
 from sidebyside.enquiries import access, services
 from sidebyside.enquiries.forms_board import (
     ActionForm,
@@ -358,6 +359,9 @@ def evidence(request: HttpRequest, enquiry_id: int) -> HttpResponse:
     """Find themes and contributions, and link them to the enquiry."""
     enquiry = access.get_enquiry_for(request.user, enquiry_id, "evidence")
     actor = _actor(request)
+    if request.method == "POST" and "search" in request.POST:
+        # The search box: its words travel sealed (core.sealed), here and after each link.
+        return sealed_address(request, leave_out=("search",))
     if request.method == "POST":
         theme_id, contribution_id = (
             row_id(request.POST.get("theme")),
@@ -391,8 +395,11 @@ def evidence(request: HttpRequest, enquiry_id: int) -> HttpResponse:
             else:
                 messages.info(request, f"The {what} was already linked: nothing changed")
         back = search_words(request.POST.get("q"))
-        return redirect(f"{request.path}?{urlencode({'q': back})}" if back else request.path)
-    query = search_words(request.GET.get("q"))
+        return redirect(f"{request.path}?{urlencode({SEALED: seal(back)})}" if back else request.path)
+    asked, ended = opened(request.GET)
+    if ended:
+        messages.error(request, ENDED)
+    query = search_words(asked.get("q"))
     linked = list(
         enquiry.evidence.select_related("theme", "contribution__hub").order_by("theme__name", "-created_at")
     )

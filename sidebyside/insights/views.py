@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sidebyside.accounts.models import User
 from sidebyside.core.forms import GovukDateField, GovukForm, add_service_errors
 from sidebyside.core.params import row_ids, search_words
+from sidebyside.core.sealed import ENDED, SEALED, kept_query, opened, seal, sealed_address
 from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Hub, Programme
 from sidebyside.insights import drawing, embeddings, reports, services, tallies
@@ -412,10 +413,16 @@ class SplitProblem:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def theme_detail(request: HttpRequest, theme_id: int) -> HttpResponse:
+    """The theme's page. Its search is posted and answered with this page's address, the words
+    sealed (``core.sealed``)."""
     theme = get_theme_for(request.user, theme_id)
-    return _theme_page(request, theme, request.GET)
+    if request.method == "POST":
+        return sealed_address(request)
+    asked, ended = opened(request.GET)
+    problem = SplitProblem(ENDED, "search", "", set(), anchor="theme-search") if ended else None
+    return _theme_page(request, theme, asked, problem)
 
 
 def _theme_page(
@@ -442,7 +449,7 @@ def _theme_page(
     for tag in page:
         tag.why = _why(tag.contribution.text, theme.keyphrases)  # type: ignore[attr-defined]
     can_change = request.user.has_perm("insights.change_themes", theme.programme)
-    if problem is not None:
+    if problem is not None and problem.field in ("name", "chosen"):
         first = next(iter(page), None)
         problem.anchor = (
             "split-name" if problem.field == "name" or first is None else f"chosen-{first.contribution_id}"
@@ -455,7 +462,7 @@ def _theme_page(
             "programme": theme.programme,
             "page": page,
             "query": query,
-            "query_string": urlencode({"q": query}) if query else "",
+            "query_string": urlencode({SEALED: seal(query)}) if query else "",
             "elsewhere": elsewhere,
             "parent": theme.parent,
             "children": list(theme.children.filter(status__in=services.LIVE).order_by("name")),
@@ -469,6 +476,7 @@ def _theme_page(
             "page_number": page.number,
             "form": problem,
             "problem": problem,
+            "search_ended": problem is not None and problem.field == "search",
         },
     )
 
@@ -749,6 +757,9 @@ def theme_add(request: HttpRequest, theme_id: int) -> HttpResponse:
     ).exclude(state=Contribution.State.HIDDEN)
     if hubs is not None:
         pool = pool.filter(hub_id__in=hubs)
+    if request.method == "POST" and "search" in request.POST:
+        # The search box: its words travel sealed (core.sealed).
+        return sealed_address(request, leave_out=("search",))
     if request.method == "POST":
         chosen = row_ids(request.POST.getlist("chosen"))
         rows = list(pool.filter(pk__in=chosen))
@@ -762,7 +773,10 @@ def theme_add(request: HttpRequest, theme_id: int) -> HttpResponse:
             else:
                 messages.success(request, f"{added} contribution{pluralize(added)} added to {theme.name}")
                 return redirect("insights:theme", theme_id=theme.pk)
-    query = search_words(request.GET.get("q") or request.POST.get("q"))
+    asked, ended = opened(request.GET)
+    if ended:
+        messages.error(request, ENDED)
+    query = search_words(request.POST.get("q") if request.method == "POST" else asked.get("q"))
     already = Tag.objects.filter(theme=theme).values("contribution_id")
     results: list[Contribution] = []
     alike, alike_by = False, ""
@@ -976,14 +990,23 @@ class CappedPaginator(Paginator):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def search_page(request: HttpRequest, programme_id: int) -> HttpResponse:
-    """Contributions (of the hubs one runs) and themes, by words, narrowed by theme, hub and dates."""
+    """Contributions (of the hubs one runs) and themes, by words, narrowed by theme, hub and dates.
+
+    The search is posted and answered with this page's address, the words sealed
+    (``core.sealed``): what was searched for is never in an address or a log."""
     programme = get_themes_programme_for(request.user, programme_id)
+    if request.method == "POST":
+        return sealed_address(request)
     hubs = readable_hubs(request.user, programme.pk)
-    form = SearchForm(request.GET or None, programme=programme, hubs=hubs)
+    asked, ended = opened(request.GET)
+    form = SearchForm(asked if asked or ended else None, programme=programme, hubs=hubs)
+    if ended:
+        form.is_valid()
+        form.add_error("q", ENDED)
     context: dict[str, Any] = {"programme": programme, "form": form}
-    if request.GET and form.is_valid():
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
         query = data["q"].strip()
         rows = reports.contributions(form.scope(programme, hubs))
@@ -1013,7 +1036,5 @@ def search_page(request: HttpRequest, programme_id: int) -> HttpResponse:
                 .filter(Q(name__icontains=query) | Q(description__icontains=query))
                 .order_by("name")[:20]
             )
-        params = request.GET.copy()
-        params.pop("page", None)
-        context |= {"page": page, "themes": themes, "query": query, "query_string": params.urlencode()}
+        context |= {"page": page, "themes": themes, "query": query, "query_string": kept_query(request.GET)}
     return render(request, "insights/search.html", context)

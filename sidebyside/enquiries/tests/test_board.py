@@ -397,3 +397,27 @@ def test_the_board_shows_each_stages_latest_and_links_to_the_rest(
     assert "Show every stage" in page
     # A stage that is not one shows the whole board.
     assert "Acting now" in client.get(url + "?stage=nonsense").content.decode()
+
+
+def test_evidence_search_words_travel_sealed_and_stay_after_linking(
+    enquiry: Enquiry, hub: Any, client_for: Any
+) -> None:
+    said = _said(hub, "The GP asked Marnie for a letter")
+    url = reverse("enquiries:evidence", args=[enquiry.pk])
+    client = client_for("coordinator")
+    location = client.post(url, {"q": "Marnie", "search": "1"})["Location"]
+    assert location.startswith(url + "?find=")
+    assert "Marnie" not in location
+    assert "search=" not in location
+    assert "The GP asked Marnie for a letter" in client.get(location).content.decode()
+    linked = client.post(url, {"contribution": said.pk, "q": "Marnie"})["Location"]
+    assert linked.startswith(url + "?find=")
+    assert "Marnie" not in linked
+    assert 'value="Marnie"' in client.get(linked).content.decode()
+    assert "That search has ended" in client.get(url, {"find": "changed"}, follow=True).content.decode()
+    _said(hub, "Marnie waited two hours at the desk")
+    assert (
+        "Marnie waited"
+        in client.get(client.post(url, {"q": "Marnie", "search": "1"})["Location"]).content.decode()
+    )
+    assert "Marnie waited" not in client.get(url, {"q": "Marnie"}).content.decode()  # plain words: never read

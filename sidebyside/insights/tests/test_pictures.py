@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from conftest import sealed
 from sidebyside.hubs.models import Hub, Programme
 from sidebyside.insights import drawing, reports, services, tallies
 from sidebyside.insights.models import DayTally, TallyState, Theme
@@ -158,7 +159,7 @@ def test_search_across_hubs_you_run_and_themes(
 ) -> None:
     url = reverse("insights:search", kwargs={"programme_id": programme.pk})
     facilitator = client_for("facilitator")
-    html = facilitator.get(url, {"q": "hostel"}).content.decode()
+    html = facilitator.get(url, sealed({"q": "hostel"})).content.decode()
     assert 'The <mark class="sbs-found">hostel</mark> is damp and cold' in html  # why it was found
     assert "Secret hostel words" not in html  # hidden
     # Every quote can be followed to the contribution and what came of it.
@@ -169,11 +170,11 @@ def test_search_across_hubs_you_run_and_themes(
     assert facilitator.get(journey).status_code == 200
     assert "Danger hostel tonight" not in html  # a safeguarding concern
     assert "3 contributions" in html
-    kettle = facilitator.get(url, {"q": "kettle"}).content.decode()
+    kettle = facilitator.get(url, sealed({"q": "kettle"})).content.decode()
     assert "Kettle broken" not in kettle  # the other hub is not theirs to read
-    theirs = client_for("programme_admin").get(url, {"q": "kettle"}).content.decode()
+    theirs = client_for("programme_admin").get(url, sealed({"q": "kettle"})).content.decode()
     assert '<mark class="sbs-found">Kettle</mark> broken' in theirs
-    themes = facilitator.get(url, {"q": "money"}).content.decode()
+    themes = facilitator.get(url, sealed({"q": "money"})).content.decode()
     assert f'href="/themes/{themed["money"].pk}/"' in themes
     narrowed = facilitator.get(url, {"theme": str(themed["money"].pk)}).content.decode()
     assert "Rent arrears letters frighten me" in narrowed
@@ -183,7 +184,7 @@ def test_search_across_hubs_you_run_and_themes(
 def test_search_with_a_bad_date_names_it(client_for: Callable[..., Client], programme: Programme) -> None:
     url = reverse("insights:search", kwargs={"programme_id": programme.pk})
     response = client_for("coordinator").get(
-        url, {"q": "hostel", "said_to_day": "40", "said_to_month": "1", "said_to_year": "2026"}
+        url, sealed({"q": "hostel", "said_to_day": "40", "said_to_month": "1", "said_to_year": "2026"})
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -252,10 +253,27 @@ def test_very_many_matches_are_counted_to_a_cap_and_shown_newest_first(
     newest = said(hub, "The newest hostel worry", themed["may"])
     html = (
         client_for("coordinator")
-        .get(reverse("insights:search", kwargs={"programme_id": programme.pk}), {"q": "hostel"})
+        .get(reverse("insights:search", kwargs={"programme_id": programme.pk}), sealed({"q": "hostel"}))
         .content.decode()
     )
     assert "More than 3 contributions" in html
     found = '<mark class="sbs-found">hostel</mark>'
     assert html.index(f"The newest {found} worry") < html.index(f"The {found} is damp and cold")
     assert newest.pk
+
+
+def test_the_search_is_posted_and_its_words_travel_sealed(
+    client_for: Callable[..., Client], programme: Programme, themed: dict[str, Any]
+) -> None:
+    url = reverse("insights:search", kwargs={"programme_id": programme.pk})
+    client = client_for("facilitator")
+    location = client.post(url, {"q": "hostel", "csrfmiddlewaretoken": "x"})["Location"]
+    assert location.startswith(url + "?find=")
+    assert "hostel" not in location
+    found = client.get(location)
+    assert "3 contributions" in found.content.decode()
+    assert found.context["query_string"].startswith("find=")
+    ended = client.get(url, {"find": "changed"}).content.decode()
+    assert "That search has ended. Type what you were looking for again" in ended
+    assert "contributions matching" not in ended
+    assert "contribution matching" not in client.get(url, {"q": "hostel"}).content.decode()  # never read

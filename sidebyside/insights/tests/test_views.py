@@ -395,8 +395,12 @@ def test_find_and_add_from_search(
     _, money = two_themes
     target = contributions[10]
     word = max(target.text.split(), key=len).strip(".,!?")
-    page = coordinator.get(theme_url(money, "insights:theme_add"), {"q": word}).content.decode()
+    found = coordinator.post(theme_url(money, "insights:theme_add"), {"q": word, "search": "1"})["Location"]
+    assert found.startswith(theme_url(money, "insights:theme_add") + "?find=")
+    assert word not in found
+    page = coordinator.get(found).content.decode()
     assert target.text[:40] in page
+    assert f'value="{word}"' in page
     coordinator.post(theme_url(money, "insights:theme_add"), {"chosen": [str(target.pk)], "q": word})
     assert Tag.objects.filter(theme=money, contribution=target, source="person", confirmed=True).exists()
     empty = coordinator.post(theme_url(money, "insights:theme_add"), {"q": word})
@@ -709,3 +713,25 @@ def test_a_mistake_in_a_suggested_split_keeps_the_groups_and_the_unticking(
     assert f'id="group-1-{first}" name="chosen" type="checkbox" value="{first}" checked>' in html
     assert f'value="{groups[0]["label"]}"' in html  # the other group keeps the machine's name
     assert Theme.objects.count() == 1
+
+
+def test_a_theme_s_search_travels_sealed_and_asks_again_once_ended(
+    coordinator: Client, two_themes: tuple[Theme, Theme], contributions: list[Contribution]
+) -> None:
+    housing, _ = two_themes
+    tagged = Tag.objects.filter(theme=housing).select_related("contribution").first()
+    assert tagged is not None
+    word = max(tagged.contribution.text.split(), key=len).strip(".,!?")
+    location = coordinator.post(theme_url(housing), {"q": word})["Location"]
+    assert location.startswith(theme_url(housing) + "?find=")
+    assert word not in location
+    page = coordinator.get(location)
+    assert f"matching “{word}”" in page.content.decode()
+    assert page.context["query_string"].startswith("find=")
+    ended = coordinator.get(theme_url(housing), {"find": "changed"}).content.decode()
+    assert "There is a problem" in ended
+    assert 'href="#theme-search"' in ended
+    assert "That search has ended. Type what you were looking for again" in ended
+    assert "matching" not in coordinator.get(theme_url(housing), {"q": word}).content.decode()  # not read
+    again = coordinator.get(theme_url(housing, "insights:theme_add"), {"find": "changed"}).content.decode()
+    assert "That search has ended" in again
