@@ -118,6 +118,15 @@ def test_suggest_and_review_themes(page: Page) -> None:
     expect(page.get_by_role("button", name="Undo")).to_be_visible()
     check_page(page, "theme-moved")
     assert Tag.objects.filter(theme__name="Getting help").count() == helping - 1
+    # A search kept in an address past its time (or altered) asks for the words again.
+    theme_address = page.url.split("?")[0]
+    page.goto(theme_address + "?find=no-longer-readable")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("That search has ended")
+    check_page(page, "theme-search-ended")
+    page.get_by_label("Search this theme").fill("help")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    assert "help" not in page.url
 
     # New contributions come in; the machine sorts them into the confirmed themes.
     _, texts = read_tsv(EVALUATION)
