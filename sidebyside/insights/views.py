@@ -5,6 +5,7 @@ JavaScript (htmx only refreshes a run's progress).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -358,10 +359,19 @@ class NewThemeForm(ThemeForm):
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         GovukForm.__init__(self, *args, **kwargs)  # not ThemeForm's: there is no theme yet
         del self.fields["lock_version"]
-        self.fields["colour"].initial = Theme.Colour.BLUE
+        self.fields["colour"].initial = least_used_colour(programme)
         forms_field(self, "parent").queryset = Theme.objects.filter(
             programme=programme, status=Theme.Status.CONFIRMED, parent__isnull=True
         ).order_by("name")
+
+
+def least_used_colour(programme: Programme) -> str:
+    """The colour the fewest of the programme's live themes have (the first of those in the
+    list), so a theme made by hand stands apart in the pictures unless someone chooses otherwise."""
+    used = Counter(
+        Theme.objects.filter(programme=programme, status__in=services.LIVE).values_list("colour", flat=True)
+    )
+    return min(Theme.Colour.values, key=lambda colour: (used[colour], Theme.Colour.values.index(colour)))
 
 
 class MoveForm(OtherThemeForm):

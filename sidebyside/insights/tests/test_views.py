@@ -735,3 +735,19 @@ def test_a_theme_s_search_travels_sealed_and_asks_again_once_ended(
     assert "matching" not in coordinator.get(theme_url(housing), {"q": word}).content.decode()  # not read
     again = coordinator.get(theme_url(housing, "insights:theme_add"), {"find": "changed"}).content.decode()
     assert "That search has ended" in again
+
+
+def test_a_theme_made_by_hand_starts_with_a_colour_no_other_theme_has(
+    coordinator: Client, programme: Programme
+) -> None:
+    url = reverse("insights:theme_new", args=[programme.pk])
+    assert coordinator.get(url).context["form"]["colour"].initial == "blue"
+    Theme.objects.create(programme=programme, name="Housing", colour="blue", status="confirmed")
+    Theme.objects.create(programme=programme, name="Money", colour="green", status="suggested")
+    Theme.objects.create(programme=programme, name="Old", colour="purple", status="retired")  # not live
+    assert coordinator.get(url).context["form"]["colour"].initial == "purple"
+    for colour in Theme.Colour.values:
+        Theme.objects.create(programme=programme, name=f"More {colour}", colour=colour, status="confirmed")
+    assert coordinator.get(url).context["form"]["colour"].initial == "purple"  # the fewest, again
+    html = coordinator.get(url).content.decode()
+    assert 'value="purple" checked' in html
