@@ -74,6 +74,7 @@ def test_a_coordinator_searches_downloads_and_adds_a_question(page: Page) -> Non
 
     # A date that does not exist is named; what was typed stays.
     page.get_by_label("Search the words").fill("bus")
+    page.get_by_text("Gathering, question, dates and more").click()  # folded until one is set
     page.get_by_role("group", name="From").get_by_label("Day").fill("31")
     page.get_by_role("group", name="From").get_by_label("Month").fill("2")
     page.get_by_role("group", name="From").get_by_label("Year").fill("2025")

@@ -36,9 +36,12 @@ class Filters:
 
     @property
     def any(self) -> bool:
-        return any(
-            (self.text, self.gathering_id, self.prompt_id, self.since, self.until, self.channel, self.state)
-        )
+        return bool(self.text) or self.narrowed
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether any filter other than the words is set."""
+        return any((self.gathering_id, self.prompt_id, self.since, self.until, self.channel, self.state))
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

@@ -516,3 +516,12 @@ def test_a_search_that_ended_is_asked_for_again(coordinator: Client, hub: Hub, w
     assert shown(coordinator, hub) == {
         c.text for c in coordinator.get(url, {"q": "bus"}).context["page"].object_list
     }
+
+
+def test_the_other_filters_fold_away_until_one_is_set(coordinator: Client, hub: Hub, world: dict) -> None:
+    folded = '<details class="govuk-details sbs-more-filters">'
+    assert folded in page(coordinator, hub)
+    assert folded in page(coordinator, hub, q="bus")  # the words are outside the fold
+    assert '<details class="govuk-details sbs-more-filters" open>' in page(coordinator, hub, channel="sms")
+    broken = page(coordinator, hub, since_day="31", since_month="2", since_year="2025")
+    assert '<details class="govuk-details sbs-more-filters" open>' in broken  # the error is in view
