@@ -124,7 +124,8 @@ def _people_list(request: HttpRequest, hubs: list[Hub], context: dict[str, Any])
 @require_http_methods(["GET", "POST"])
 def hub_people(request: HttpRequest, hub_id: int) -> HttpResponse:
     hub = get_hub_for(request.user, hub_id, need="people")
-    audit(actor=request.user, action="hub.people_viewed", obj=hub)
+    if request.method == "GET":  # a posted search only leads to the list: the list is the read
+        audit(actor=request.user, action="hub.people_viewed", obj=hub)
     return _people_list(
         request,
         [hub],
@@ -154,7 +155,8 @@ def programme_people(request: HttpRequest, programme_id: int) -> HttpResponse:
     user: Any = request.user  # django-otp adds is_verified()
     if not user.is_verified():
         raise VerificationRequired
-    audit(actor=request.user, action="programme.people_viewed", obj=programme, hubs=[h.pk for h in hubs])
+    if request.method == "GET":
+        audit(actor=request.user, action="programme.people_viewed", obj=programme, hubs=[h.pk for h in hubs])
     return _people_list(
         request,
         hubs,

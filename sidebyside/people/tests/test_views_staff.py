@@ -244,7 +244,11 @@ def test_people_search_words_never_appear_in_the_address(
         for piece in (typed, typed.lower(), quote_plus(typed), quote(typed), "Quill", "900555"):
             assert piece not in location
         assert "status=active" in location  # the filters that say nothing of anyone stay readable
-    page = client.get(client.post(url, {"q": "quill"})["Location"])
+    viewed = AuditEvent.objects.filter(action="hub.people_viewed").count()
+    location = client.post(url, {"q": "quill"})["Location"]
+    assert AuditEvent.objects.filter(action="hub.people_viewed").count() == viewed  # the post shows no one
+    page = client.get(location)
+    assert AuditEvent.objects.filter(action="hub.people_viewed").count() == viewed + 1
     assert "Marnie Quillfeather" in page.content.decode()
     assert 'value="quill"' in page.content.decode()  # the box shows what was typed
     # The next page of results keeps the search, sealed.
