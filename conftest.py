@@ -159,10 +159,10 @@ def client_for(personas: dict[str, User | None]) -> Callable[..., Client]:
 
 def sealed(params: dict[str, Any], words: str = "q") -> dict[str, Any]:
     """``params`` for a search page's address, as its posted form leads to it: ``words`` sealed."""
-    from sidebyside.core.sealed import SEALED, seal
+    from sidebyside.core.sealed import LONGEST_WORDS, SEALED, seal
 
     found = dict(params)
-    typed = str(found.pop(words, "") or "").strip()
+    typed = str(found.pop(words, "") or "").strip()[:LONGEST_WORDS]
     if typed:
         found[SEALED] = seal(typed)
     return found

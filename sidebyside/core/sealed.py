@@ -22,7 +22,11 @@ from django.utils.crypto import salted_hmac
 
 SEALED_FOR = 12 * 60 * 60  # a working day
 _PURPOSE = "sidebyside.core.sealed"
-_LONGEST = 2000  # a sealed search of 200 characters is about 400; anything longer is not ours
+# Words are sealed up to this many characters: more than any search box takes (200 at most), so
+# a box's own error still says when there are too many. Sealed, that many of the widest
+# characters make under 2,800; a longer token is not one of ours.
+LONGEST_WORDS = 500
+_LONGEST = 4096
 
 
 @cache
@@ -70,7 +74,7 @@ def sealed_query(data: QueryDict, *, words: str = "q", leave_out: tuple[str, ...
     sealed under ``SEALED``; empty fields, the page number, the CSRF token and ``leave_out``
     left out."""
     params = QueryDict(mutable=True)
-    typed = data.get(words, "").strip()
+    typed = data.get(words, "").strip()[:LONGEST_WORDS]
     if typed:
         params[SEALED] = seal(typed)
     for name, values in data.lists():

@@ -7,7 +7,16 @@ from typing import Any
 from django.http import QueryDict
 from django.test import RequestFactory
 
-from sidebyside.core.sealed import SEALED, kept_query, opened, seal, sealed_address, sealed_query, unseal
+from sidebyside.core.sealed import (
+    LONGEST_WORDS,
+    SEALED,
+    kept_query,
+    opened,
+    seal,
+    sealed_address,
+    sealed_query,
+    unseal,
+)
 
 
 def test_what_is_sealed_comes_back_and_is_not_readable_on_the_way() -> None:
@@ -71,3 +80,15 @@ def test_plain_words_in_an_address_are_never_read() -> None:
     assert data["status"] == "active"
     assert kept_query(QueryDict(f"{SEALED}=changed&status=active&page=2"), ended=True) == "status=active"
     assert kept_query(QueryDict(f"{SEALED}=abc&page=2&q=x")) == f"{SEALED}=abc"
+
+
+def test_however_much_is_typed_the_search_comes_back_readable() -> None:
+    """A box over its limit says so itself: the sealed words must not read as "ended" first."""
+    for typed in ("🙂" * 5000, "x" * 5000, "ab " * 2000):
+        posted = QueryDict(mutable=True)
+        posted["q"] = typed
+        query = sealed_query(posted)
+        back, ended = opened(QueryDict(query))
+        assert not ended
+        assert back["q"] == typed.strip()[:LONGEST_WORDS]
+        assert len(query) < 4000
