@@ -70,6 +70,9 @@ def test_a_coordinator_searches_downloads_and_adds_a_question(page: Page) -> Non
     expect(page.get_by_role("heading", name="1 contribution matching “listening”")).to_be_visible()
     assert "find=" in page.url  # what was searched for travels sealed, never as typed
     assert "listening" not in page.url
+    page.goto(page.url.split("?")[0] + "?find=no-longer-readable")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("That search has ended")
+    check_page(page, "browse-search-ended")
     check_page(page, "browse-search")
 
     # A date that does not exist is named; what was typed stays.

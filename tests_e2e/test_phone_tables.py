@@ -53,5 +53,12 @@ def test_the_people_list_stacks_on_a_phone_before_and_after_a_search(
         expect(page.locator("table.sbs-table--stack tbody td").first).to_have_attribute("data-label", "Name")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         check_page(page, "people-phone-searched")
+        # Reloading keeps the search; one that ended asks for the words again.
+        page.reload()
+        expect(page.get_by_label("Search by name, email or phone")).to_have_value("Marnie")
+        expect(page.locator("table.sbs-table--stack tbody tr")).to_have_count(1)
+        page.goto(page.url.split("?")[0] + "?find=no-longer-readable")
+        expect(page.locator(".govuk-error-summary")).to_contain_text("That search has ended")
+        check_page(page, "people-phone-search-ended")
     finally:
         context.close()

@@ -77,6 +77,8 @@ def hub_contributions(request: HttpRequest, hub_id: int) -> HttpResponse:
             "filters": filters,
             "page": page,
             "query_string": _query_string(request.GET, form),
+            # The filters beyond the words are folded unless one is set or needs correcting.
+            "unfolded": filters.narrowed or any(name != "q" for name in form.errors),
             "may_moderate": may_moderate,
             "max_rows": export.MAX_ROWS,
         },

@@ -525,3 +525,7 @@ def test_the_other_filters_fold_away_until_one_is_set(coordinator: Client, hub: 
     assert '<details class="govuk-details sbs-more-filters" open>' in page(coordinator, hub, channel="sms")
     broken = page(coordinator, hub, since_day="31", since_month="2", since_year="2025")
     assert '<details class="govuk-details sbs-more-filters" open>' in broken  # the error is in view
+    ended = coordinator.get(
+        reverse("voices:hub_contributions", args=[hub.pk]), {"find": "old"}
+    ).content.decode()
+    assert folded in ended  # the error is in the search box, outside the fold
