@@ -326,6 +326,13 @@ def test_what_a_member_said_comes_back_to_them(
     expect(page.locator(".sbs-quote")).to_contain_text(first_name)
     check_page(page, "loop-enquiry-framed")
     enquiry = Enquiry.objects.get(title=ENQUIRY)
+    # Its evidence search, kept in an address past its time, asks for the words again.
+    enquiry_address = page.url
+    page.goto(f"/enquiries/{enquiry.pk}/evidence/?find=no-longer-readable")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("That search has ended")
+    expect(page).to_have_title(re.compile("^Error: "))
+    check_page(page, "loop-evidence-search-ended")
+    page.goto(enquiry_address)
 
     # Through "explore" to "act".
     for stage in ("Explore", "Act"):

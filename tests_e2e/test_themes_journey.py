@@ -127,6 +127,14 @@ def test_suggest_and_review_themes(page: Page) -> None:
     page.get_by_role("button", name="Search").click()
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
     assert "help" not in page.url
+    # So does "find contributions to add" to it, in the same error summary.
+    page.goto(theme_address + "add/?find=no-longer-readable")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("That search has ended")
+    expect(page).to_have_title(re.compile("^Error: "))
+    check_page(page, "theme-add-search-ended")
+    page.locator(".govuk-error-summary a").click()
+    expect(page.get_by_label("Words to look for")).to_be_focused()
+    page.goto(theme_address)
 
     # New contributions come in; the machine sorts them into the confirmed themes.
     _, texts = read_tsv(EVALUATION)

@@ -12,6 +12,7 @@ asked for again.
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -117,3 +118,14 @@ def kept_query(data: QueryDict, *, ended: bool = False, words: str = "q") -> str
 
 
 ENDED = "That search has ended. Type what you were looking for again"
+
+
+@dataclass(frozen=True)
+class EndedSearch:
+    """An ended search as the one problem of a page whose search box is not a Django form: for
+    ``includes/one_problem_summary.html`` (``message``, and ``anchor``, the box's id) and for
+    base.html, which starts the title with "Error:" when ``form.errors`` is set."""
+
+    anchor: str
+    message: str = ENDED
+    errors: bool = True

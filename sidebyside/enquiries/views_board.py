@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sidebyside.accounts.models import User
 from sidebyside.core.forms import add_service_errors
 from sidebyside.core.params import row_id, search_words
-from sidebyside.core.sealed import ENDED, SEALED, opened, seal, sealed_address
+from sidebyside.core.sealed import SEALED, EndedSearch, opened, seal, sealed_address
 from sidebyside.enquiries import access, services
 from sidebyside.enquiries.forms_board import (
     ActionForm,
@@ -397,8 +397,7 @@ def evidence(request: HttpRequest, enquiry_id: int) -> HttpResponse:
         back = search_words(request.POST.get("q"))
         return redirect(f"{request.path}?{urlencode({SEALED: seal(back)})}" if back else request.path)
     asked, ended = opened(request.GET)
-    if ended:
-        messages.error(request, ENDED)
+    problem = EndedSearch(anchor="q") if ended else None
     query = search_words(asked.get("q"))
     linked = list(
         enquiry.evidence.select_related("theme", "contribution__hub").order_by("theme__name", "-created_at")
@@ -428,6 +427,8 @@ def evidence(request: HttpRequest, enquiry_id: int) -> HttpResponse:
             "linked_themes": linked_themes,
             "found": found,
             "linked_contributions": linked_contributions,
+            "form": problem,
+            "problem": problem,
         },
     )
 

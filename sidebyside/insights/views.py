@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sidebyside.accounts.models import User
 from sidebyside.core.forms import GovukDateField, GovukForm, add_service_errors
 from sidebyside.core.params import row_ids, search_words
-from sidebyside.core.sealed import ENDED, SEALED, kept_query, opened, seal, sealed_address
+from sidebyside.core.sealed import ENDED, SEALED, EndedSearch, kept_query, opened, seal, sealed_address
 from sidebyside.gatherings.models import Gathering
 from sidebyside.hubs.models import Hub, Programme
 from sidebyside.insights import drawing, embeddings, reports, services, tallies
@@ -784,8 +784,7 @@ def theme_add(request: HttpRequest, theme_id: int) -> HttpResponse:
                 messages.success(request, f"{added} contribution{pluralize(added)} added to {theme.name}")
                 return redirect("insights:theme", theme_id=theme.pk)
     asked, ended = opened(request.GET)
-    if ended:
-        messages.error(request, ENDED)
+    problem = EndedSearch(anchor="add-search") if ended else None
     query = search_words(request.POST.get("q") if request.method == "POST" else asked.get("q"))
     already = Tag.objects.filter(theme=theme).values("contribution_id")
     results: list[Contribution] = []
@@ -807,6 +806,8 @@ def theme_add(request: HttpRequest, theme_id: int) -> HttpResponse:
             "results": results,
             "alike": alike,
             "alike_by": alike_by,
+            "form": problem,
+            "problem": problem,
         },
     )
 

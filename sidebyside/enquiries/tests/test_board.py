@@ -414,7 +414,12 @@ def test_evidence_search_words_travel_sealed_and_stay_after_linking(
     assert linked.startswith(url + "?find=")
     assert "Marnie" not in linked
     assert 'value="Marnie"' in client.get(linked).content.decode()
-    assert "That search has ended" in client.get(url, {"find": "changed"}, follow=True).content.decode()
+    ended = client.get(url, {"find": "changed"}).content.decode()
+    assert "<title>Error: " in ended
+    assert 'class="govuk-error-summary"' in ended
+    assert 'href="#q">That search has ended. Type what you were looking for again' in ended
+    assert 'id="q-error"' in ended  # beside the box as well
+    assert "govuk-notification-banner" not in ended
     _said(hub, "Marnie waited two hours at the desk")
     assert (
         "Marnie waited"

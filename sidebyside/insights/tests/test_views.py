@@ -734,7 +734,11 @@ def test_a_theme_s_search_travels_sealed_and_asks_again_once_ended(
     assert "That search has ended. Type what you were looking for again" in ended
     assert "matching" not in coordinator.get(theme_url(housing), {"q": word}).content.decode()  # not read
     again = coordinator.get(theme_url(housing, "insights:theme_add"), {"find": "changed"}).content.decode()
-    assert "That search has ended" in again
+    assert "<title>Error: " in again
+    assert 'class="govuk-error-summary"' in again
+    assert 'href="#add-search"' in again
+    assert 'id="add-search-error"' in again  # beside the box as well
+    assert "govuk-notification-banner" not in again
 
 
 def test_a_theme_made_by_hand_starts_with_a_colour_no_other_theme_has(
