@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -49,8 +50,16 @@ def wait_for(condition: Callable[[], bool], *, timeout: float, process: subproce
     return False
 
 
-@pytest.mark.django_db(transaction=True)
-def test_worker_process_beats_and_cleans_up_on_sigterm(client: Client) -> None:
+@dataclass
+class WorkerRun:
+    process: subprocess.Popen[str]
+    output: str = ""  # all it printed, once it has stopped
+
+
+@contextmanager
+def running_worker(*options: str) -> Iterator[WorkerRun]:
+    """``manage.py worker`` as a process on this test's database; killed if it is still running
+    at the end of the block, then its output read."""
     env = {
         **os.environ,
         "SIDEBYSIDE_ENV": "test",
@@ -58,26 +67,31 @@ def test_worker_process_beats_and_cleans_up_on_sigterm(client: Client) -> None:
         "TASKS_BACKEND": "database",
         "PYTHONUNBUFFERED": "1",
     }
-    assert client.get("/health/").status_code == 503
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "worker",
-            "--no-reload",
-            "--heartbeat",
-            "1",
-            "--interval",
-            "0.2",
-            "--no-startup-delay",
-        ],
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "manage.py", "worker", "--no-reload", "--no-startup-delay", *options],
         cwd=settings.BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    run = WorkerRun(process)
     try:
+        yield run
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+        if process.stdout:
+            run.output = process.stdout.read()
+            process.stdout.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_process_beats_and_cleans_up_on_sigterm(client: Client) -> None:
+    assert client.get("/health/").status_code == 503
+    with running_worker("--heartbeat", "1", "--interval", "0.2") as run:
+        process = run.process
         healthy = wait_for(
             lambda: WorkerHeartbeat.objects.exists() and client.get("/health/").status_code == 200,
             timeout=20,
@@ -101,14 +115,7 @@ def test_worker_process_beats_and_cleans_up_on_sigterm(client: Client) -> None:
         assert returncode == 0
         assert not WorkerHeartbeat.objects.exists(), "a stopped worker must remove its heartbeat"
         assert client.get("/health/").status_code == 503
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
-        output = process.stdout.read() if process.stdout else ""
-        if process.stdout:
-            process.stdout.close()
-    assert "Traceback" not in output, output
+    assert "Traceback" not in run.output, run.output
 
 
 def test_beat_records_and_refreshes_one_row_per_worker(db: Any) -> None:
@@ -188,34 +195,12 @@ def test_sigterm_while_claiming_tasks_stops_cleanly(round_: int) -> None:
     Leaving from there, as the library's worker does, broke the commit about one time in
     fifteen on PostgreSQL: a traceback and exit status 1.
     """
-    env = {
-        **os.environ,
-        "SIDEBYSIDE_ENV": "test",
-        "DATABASE_URL": database_url(),
-        "TASKS_BACKEND": "database",
-        "PYTHONUNBUFFERED": "1",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "worker", "--no-reload", "--interval", "0", "--no-startup-delay"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        started = wait_for(WorkerHeartbeat.objects.exists, timeout=20, process=process)
+    with running_worker("--interval", "0") as run:
+        started = wait_for(WorkerHeartbeat.objects.exists, timeout=20, process=run.process)
         assert started, "the worker did not start"
         time.sleep(0.3 + round_ * 0.037)  # claiming, again and again
-        process.send_signal(signal.SIGTERM)
-        returncode = process.wait(timeout=10)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
-        output = process.stdout.read() if process.stdout else ""
-        if process.stdout:
-            process.stdout.close()
-    assert "Traceback" not in output, output
-    assert returncode == 0, output
+        run.process.send_signal(signal.SIGTERM)
+        returncode = run.process.wait(timeout=10)
+    assert "Traceback" not in run.output, run.output
+    assert returncode == 0, run.output
     assert not WorkerHeartbeat.objects.exists()
