@@ -178,6 +178,7 @@ TASKS = {
 }
 # Loops the worker runs beside its tasks (see core/management/commands/worker.py).
 WORKER_LOOPS = [
+    "sidebyside.core.orphans.requeue_orphans",  # tasks whose worker has gone, queued again
     "sidebyside.gatherings.reminders.plan_due",  # decides invitations and reminders, into the outbox
     "sidebyside.enquiries.digests.send_due",  # the weekly digest of updates, into the outbox
     "sidebyside.enquiries.reminders.send_due",  # reminders to the owners of actions, into the outbox
@@ -188,6 +189,9 @@ WORKER_LOOPS = [
 REMINDER_CHECK_SECONDS = env_int("REMINDER_CHECK_SECONDS", 30, minimum=1)
 # How long without a heartbeat before /health/ reports the worker as down.
 WORKER_HEARTBEAT_STALE_AFTER = timedelta(seconds=env_int("WORKER_HEARTBEAT_STALE_SECONDS", 90, minimum=10))
+# A task whose worker has been silent that long, on two looks this far apart, is queued again
+# (core/orphans.py).
+WORKER_ORPHAN_LOOK_EVERY = timedelta(seconds=env_int("WORKER_ORPHAN_LOOK_SECONDS", 30, minimum=1))
 
 # --- Messages (GOV.UK Notify through the outbox) -------------------------------------
 # "notify" sends through GOV.UK Notify; "file" appends each message as a JSON line to

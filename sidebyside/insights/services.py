@@ -377,10 +377,13 @@ def theming_run_start(*, actor: Any, programme: Any, kind: str, **scope: Any) ->
 
 @task()
 def theming_run(run_id: int) -> None:
-    """The worker's part. Safe to run twice: a run not queued is left alone."""
-    started = ThemingRun.objects.filter(pk=run_id, state=ThemingRun.State.QUEUED).update(
-        state=ThemingRun.State.RUNNING, started_at=timezone.now(), updated_at=timezone.now()
-    )
+    """The worker's part. Safe to run twice: a run finished is left alone. A run found running
+    is one whose worker stopped part way (core.orphans queued it again): it starts again. Its
+    suggestions are stored with its end, in one transaction; sorting into themes skips what an
+    earlier go already sorted."""
+    started = ThemingRun.objects.filter(
+        pk=run_id, state__in=[ThemingRun.State.QUEUED, ThemingRun.State.RUNNING]
+    ).update(state=ThemingRun.State.RUNNING, started_at=timezone.now(), updated_at=timezone.now())
     if not started:
         return
     run = ThemingRun.objects.get(pk=run_id)

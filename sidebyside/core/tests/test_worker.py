@@ -57,15 +57,16 @@ class WorkerRun:
 
 
 @contextmanager
-def running_worker(*options: str) -> Iterator[WorkerRun]:
-    """``manage.py worker`` as a process on this test's database; killed if it is still running
-    at the end of the block, then its output read."""
+def running_worker(*options: str, env: dict[str, str] | None = None) -> Iterator[WorkerRun]:
+    """``manage.py worker`` as a process on this test's database, ``env`` adding to (or changing)
+    its settings; killed if it is still running at the end of the block, then its output read."""
     env = {
         **os.environ,
         "SIDEBYSIDE_ENV": "test",
         "DATABASE_URL": database_url(),
         "TASKS_BACKEND": "database",
         "PYTHONUNBUFFERED": "1",
+        **(env or {}),
     }
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [sys.executable, "manage.py", "worker", "--no-reload", "--no-startup-delay", *options],

@@ -271,3 +271,24 @@ def test_sorting_learns_from_the_latest_examples_of_each_theme(
     run.refresh_from_db()
     assert run.state == "done"
     assert seen == [2]
+
+
+def test_a_run_left_running_by_a_worker_that_stopped_starts_again_and_a_done_one_does_not(
+    actor: Any, programme: Programme, hub: Hub
+) -> None:
+    """core.orphans queues the task of a run whose worker stopped part way: the run is found
+    running, and starts again; its suggestions are stored once, with its end."""
+    _, texts = read_tsv(SMALL)
+    said(hub, *texts)
+    run = services.theming_run_start(actor=actor, programme=programme, kind="suggest", count_wanted=3)
+    assert Theme.objects.filter(run=run).count() == 3
+    services.theming_run.call(run.pk)  # done: left alone
+    assert Theme.objects.filter(run=run).count() == 3
+
+    # As a worker stopped part way leaves it: running, nothing stored.
+    Theme.objects.filter(run=run).delete()
+    ThemingRun.objects.filter(pk=run.pk).update(state=ThemingRun.State.RUNNING, done=10, finished_at=None)
+    services.theming_run.call(run.pk)
+    run.refresh_from_db()
+    assert (run.state, run.done) == ("done", 24)
+    assert Theme.objects.filter(run=run).count() == 3

@@ -47,6 +47,26 @@ def prune_dead_workers() -> int:
     return deleted
 
 
+def keep_beating(worker_id: str, *, every: float, stop: threading.Event) -> None:
+    """Beat every ``every`` seconds until ``stop`` is set, then remove the heartbeat. A beat that
+    fails (the database away for a while) is logged and tried again at the next: a worker that
+    stopped beating would be taken for gone, and its task run again by another (core.orphans)."""
+    try:
+        while not stop.is_set():
+            close_old_connections()
+            try:
+                beat(worker_id)
+            except Exception:
+                logger.warning("heartbeat not recorded: trying again", exc_info=True)
+            stop.wait(every)
+    finally:
+        try:
+            WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+        except Exception:
+            logger.warning("heartbeat not removed: it will be pruned", exc_info=True)
+        connection.close()
+
+
 class Worker(DbWorker):
     """The library's worker, stopping between steps rather than inside one."""
 
@@ -78,16 +98,6 @@ class Command(DbWorkerCommand):
             return
         stop = threading.Event()
 
-        def loop() -> None:
-            try:
-                while not stop.is_set():
-                    close_old_connections()
-                    beat(worker_id)
-                    stop.wait(heartbeat)
-            finally:
-                WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
-                connection.close()
-
         def run_loops() -> None:
             loops = [import_string(path) for path in settings.WORKER_LOOPS]
             try:
@@ -107,7 +117,13 @@ class Command(DbWorkerCommand):
         prune_dead_workers()
         beat(worker_id)
         threads = [
-            threading.Thread(target=loop, name="heartbeat", daemon=True),
+            threading.Thread(
+                target=keep_beating,
+                name="heartbeat",
+                args=(worker_id,),
+                kwargs={"every": heartbeat, "stop": stop},
+                daemon=True,
+            ),
             threading.Thread(target=run_loops, name="loops", daemon=True),
         ]
         for thread in threads:
