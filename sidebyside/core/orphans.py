@@ -68,16 +68,15 @@ class OrphanWatch:
         for task_id, started_at, ids in running:
             key = str(task_id)
             last_seen = beats.get(ids[-1]) if ids else None
-            if last_seen is not None and last_seen >= cutoff:
-                continue  # its worker is alive
+            if (last_seen is not None and last_seen >= cutoff) or key in self.given_up:
+                continue  # its worker is alive, or it was left for good
             mark = (started_at, last_seen)
             if self.suspects.get(key) != mark:
                 suspects[key] = mark  # first seen so, or its worker beat since: look again later
                 continue
             if len(ids) >= MOST_CLAIMS:
-                if key not in self.given_up:
-                    self.given_up.add(key)
-                    logger.error("task left running: its workers stopped each time", extra={"task_id": key})
+                self.given_up.add(key)
+                logger.error("task left running: its workers stopped each time", extra={"task_id": key})
                 continue
             # Only if nobody has claimed it again, or queued it again, since the first look.
             if DBTaskResult.objects.filter(
